@@ -1,0 +1,116 @@
+// Kernels are declared once, typed: which buffers they bind (in binding order), the workgroup
+// size and other `override` constants, and a TS function for the dispatch grid. WGSL sources are
+// never templated: sizes reach the shader as pipeline-override constants or in buffers, so no
+// number is copied by hand between TS and WGSL.
+
+export type BindingKind = 'read-only-storage' | 'storage' | 'uniform';
+
+export interface KernelSpec<Binding extends string, Params> {
+  /** Label for pipelines and profiling. */
+  readonly name: string;
+  /** WGSL source, imported from shaders/ with `?raw`. */
+  readonly code: string;
+  readonly entryPoint: string;
+  /** Bindings of group 0, in binding-index order. */
+  readonly bindings: readonly (readonly [Binding, BindingKind])[];
+  /** Values of the shader's `override` constants, WORKGROUP_SIZE among them. */
+  readonly overrides: (params: Params) => Record<string, number>;
+  /** Number of workgroups in x, y, z. */
+  readonly grid: (params: Params) => readonly [number, number?, number?];
+}
+
+export function defineKernel<Binding extends string, Params>(
+  spec: KernelSpec<Binding, Params>,
+): KernelSpec<Binding, Params> {
+  return spec;
+}
+
+export type KernelBuffers<Binding extends string> = Record<Binding, GPUBuffer | GPUBufferBinding>;
+
+interface CompiledKernel {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+// Pipelines compile once per device, kernel and set of override values, never inside a forward pass.
+const pipelineCache = new WeakMap<GPUDevice, Map<string, CompiledKernel>>();
+const moduleCache = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
+
+function shaderModule(device: GPUDevice, name: string, code: string): GPUShaderModule {
+  let modules = moduleCache.get(device);
+  if (!modules) moduleCache.set(device, (modules = new Map()));
+  let module = modules.get(code);
+  if (!module) {
+    module = device.createShaderModule({ label: name, code });
+    modules.set(code, module);
+  }
+  return module;
+}
+
+function bindingLayout(kind: BindingKind): GPUBufferBindingLayout {
+  return { type: kind };
+}
+
+export function compileKernel<Binding extends string, Params>(
+  device: GPUDevice,
+  spec: KernelSpec<Binding, Params>,
+  params: Params,
+): CompiledKernel {
+  const constants = spec.overrides(params);
+  const key = `${spec.name}|${spec.entryPoint}|${JSON.stringify(constants)}`;
+  let kernels = pipelineCache.get(device);
+  if (!kernels) pipelineCache.set(device, (kernels = new Map()));
+  let compiled = kernels.get(key);
+  if (!compiled) {
+    const layout = device.createBindGroupLayout({
+      label: spec.name,
+      entries: spec.bindings.map(([, kind], binding) => ({
+        binding,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: bindingLayout(kind),
+      })),
+    });
+    const pipeline = device.createComputePipeline({
+      label: spec.name,
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module: shaderModule(device, spec.name, spec.code), entryPoint: spec.entryPoint, constants },
+    });
+    compiled = { pipeline, layout };
+    kernels.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** Records one dispatch of `spec` into `pass`. */
+export function dispatchKernel<Binding extends string, Params>(
+  device: GPUDevice,
+  pass: GPUComputePassEncoder,
+  spec: KernelSpec<Binding, Params>,
+  params: Params,
+  buffers: KernelBuffers<Binding>,
+): void {
+  const { pipeline, layout } = compileKernel(device, spec, params);
+  const bindGroup = device.createBindGroup({
+    label: spec.name,
+    layout,
+    entries: spec.bindings.map(([name], binding) => ({ binding, resource: asBufferBinding(buffers[name]) })),
+  });
+  const [x, y = 1, z = 1] = spec.grid(params);
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(x, y, z);
+}
+
+function asBufferBinding(resource: GPUBuffer | GPUBufferBinding): GPUBufferBinding {
+  return 'buffer' in resource ? resource : { buffer: resource };
+}
+
+/**
+ * Splits `count` workgroups over x and y so neither exceeds the device's per-dimension limit
+ * (65 535 by default). Shaders recover the flat index as `id.x + id.y * num_workgroups.x * WG`.
+ */
+export function grid2d(count: number, maxPerDimension = 65535): readonly [number, number] {
+  if (count <= maxPerDimension) return [Math.max(1, count), 1];
+  const y = Math.ceil(count / maxPerDimension);
+  return [Math.ceil(count / y), y];
+}

@@ -1,0 +1,122 @@
+// Frames in, MP4 out: WebCodecs VideoEncoder feeding the muxer as chunks appear.
+//
+// Frames are encoded as they are produced; nothing holds the clip's raw frames. `addFrame` waits
+// while the encoder's queue is long, so a fast producer cannot pile frames up in memory.
+import type { CodecFamily } from '../worker/api.ts';
+import { EngineError } from '../worker/errors.ts';
+import { chooseCodec, DEFAULT_CODEC_ORDER } from './codec.ts';
+import { Mp4Muxer } from './mux.ts';
+
+/** Frames allowed in the encoder's queue before addFrame waits. */
+const MAX_ENCODE_QUEUE = 8;
+/** A keyframe every this many seconds keeps seeking cheap in players. */
+const KEYFRAME_INTERVAL_SECONDS = 2;
+
+export interface Mp4WriterOptions {
+  width: number;
+  height: number;
+  fps: number;
+  codecs?: readonly CodecFamily[];
+}
+
+export async function isEncoderConfigSupported(config: VideoEncoderConfig): Promise<boolean> {
+  try {
+    return (await VideoEncoder.isConfigSupported(config)).supported === true;
+  } catch {
+    return false; // a malformed or unknown codec string
+  }
+}
+
+export class Mp4Writer {
+  private encoderError: Error | null = null;
+  private framesAdded = 0;
+
+  private constructor(
+    private readonly encoder: VideoEncoder,
+    private readonly muxer: Mp4Muxer,
+    readonly codec: string,
+    readonly family: CodecFamily,
+    readonly fps: number,
+  ) {}
+
+  static async open({ width, height, fps, codecs = DEFAULT_CODEC_ORDER }: Mp4WriterOptions): Promise<Mp4Writer> {
+    if (typeof VideoEncoder === 'undefined') {
+      throw new EngineError(
+        'codec-unsupported',
+        'This browser has no WebCodecs video encoder, so it cannot save MP4 files. Use a current ' +
+          'Chrome, Edge or Safari.',
+      );
+    }
+    const choice = await chooseCodec(width, height, fps, codecs, isEncoderConfigSupported);
+    if (!choice) {
+      throw new EngineError(
+        'codec-unsupported',
+        `This browser cannot encode ${width}×${height} video at ${fps} fps in any of: ${codecs.join(', ')}. ` +
+          'Try a smaller resolution.',
+      );
+    }
+    const muxer = new Mp4Muxer(choice.family, width, height, fps);
+    let writer: Mp4Writer | undefined;
+    const encoder = new VideoEncoder({
+      output: (chunk, meta) => muxer.addChunk(chunk, meta),
+      error: (error) => {
+        if (writer) writer.encoderError = error;
+      },
+    });
+    encoder.configure(choice.config);
+    writer = new Mp4Writer(encoder, muxer, choice.codec, choice.family, fps);
+    return writer;
+  }
+
+  /** Microseconds, as WebCodecs wants them. */
+  timestampOf(frameIndex: number): number {
+    return Math.round((frameIndex * 1e6) / this.fps);
+  }
+
+  get frameDuration(): number {
+    return Math.round(1e6 / this.fps);
+  }
+
+  /** Encodes `frame`; the caller still owns it (the encoder keeps its own reference). */
+  async addFrame(frame: VideoFrame): Promise<void> {
+    this.throwIfFailed();
+    const keyFrame = this.framesAdded % Math.max(1, Math.round(this.fps * KEYFRAME_INTERVAL_SECONDS)) === 0;
+    this.encoder.encode(frame, { keyFrame });
+    this.framesAdded += 1;
+    while (this.encoder.encodeQueueSize > MAX_ENCODE_QUEUE) {
+      await new Promise((resolve) => this.encoder.addEventListener('dequeue', resolve, { once: true }));
+      this.throwIfFailed();
+    }
+  }
+
+  /** Flushes the encoder and returns the finished file. */
+  async finish(): Promise<Blob> {
+    this.throwIfFailed();
+    try {
+      await this.encoder.flush();
+    } catch (cause) {
+      throw this.failure(cause);
+    }
+    this.throwIfFailed();
+    this.encoder.close();
+    return this.muxer.finish();
+  }
+
+  /** Drops the clip (on cancel or error); safe to call more than once. */
+  abort(): void {
+    if (this.encoder.state !== 'closed') this.encoder.close();
+  }
+
+  private throwIfFailed(): void {
+    if (this.encoderError) throw this.failure(this.encoderError);
+  }
+
+  private failure(cause: unknown): EngineError {
+    this.abort();
+    return new EngineError(
+      'encoder-failed',
+      'The video encoder stopped with an error. Try again, or a smaller resolution.',
+      cause instanceof Error ? cause.message : String(cause),
+    );
+  }
+}

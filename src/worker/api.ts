@@ -1,0 +1,129 @@
+// The Engine interface: everything the UI may ask of the engine. The worker exposes an
+// implementation with comlink (worker.ts); the same class runs in-thread for tests (engine.ts).
+//
+// Every method may reject with an EngineError (errors.ts) whose message a person can act on.
+// Callbacks are fire-and-forget notifications. A VideoFrame handed to `onFrame` belongs to the
+// callback, which must close() it (across the worker boundary it is transferred, not copied).
+import type { GpuReport } from '../gpu/device.ts';
+import type { EngineErrorCode } from './errors.ts';
+
+export type GpuStatus =
+  | { state: 'ready'; report: GpuReport }
+  /** No WebGPU, no adapter, or no device: `message` says what to do. */
+  | { state: 'unavailable'; code: EngineErrorCode; message: string }
+  /** The device was lost; the next call that needs the GPU re-creates it. */
+  | { state: 'lost'; reason: string; message: string };
+
+export interface GpuCheck {
+  /** Which kernel ran. */
+  kernel: string;
+  input: Float32Array;
+  output: Float32Array;
+  /** Largest |GPU − CPU reference| over the input. */
+  maxAbsError: number;
+  tolerance: number;
+  passed: boolean;
+}
+
+// ── Models ──────────────────────────────────────────────────────────────────────────────────
+
+export interface ModelFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  files: ModelFile[];
+  totalBytes: number;
+  /** The model's config (models/configs/<name>.json), embedded verbatim in its manifest. */
+  config: Record<string, unknown>;
+}
+
+export interface LoadProgress {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  loadedBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number;
+}
+
+// ── Clips ───────────────────────────────────────────────────────────────────────────────────
+
+export type AspectRatio = '1:1' | '16:9' | '9:16';
+
+export interface GenerateRequest {
+  prompt: string;
+  seed: number;
+  durationSeconds: number;
+  aspect: AspectRatio;
+  /** Short side in pixels. */
+  shortSide: number;
+  steps?: number;
+  style?: string;
+}
+
+export type Phase = 'loading' | 'text' | 'denoising' | 'decoding' | 'encoding' | 'done';
+
+export interface JobProgress {
+  phase: Phase;
+  /** 0‥1 over the whole job. */
+  fraction: number;
+  framesDone: number;
+  framesTotal: number;
+}
+
+export interface ClipCallbacks {
+  onProgress?: (progress: JobProgress) => void;
+  /** Each frame as soon as it exists, in order; the callback must close() it. */
+  onFrame?: (frame: VideoFrame, index: number) => void;
+}
+
+export interface Clip {
+  mp4: Blob;
+  /** The codec string the encoder was configured with, e.g. "avc1.42001f". */
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  elapsedMs: number;
+}
+
+/**
+ * A synthetic clip that exercises the video path (frame source → preview → encoder → MP4)
+ * without a model. Used by tests and the developer page; never presented as generation.
+ */
+export interface TestPatternRequest {
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  /** Where frames are drawn: by a compute shader on the GPU, or in CPU memory. */
+  source: 'gpu' | 'cpu';
+  /** Codec families to try, in order (default: H.264, VP9, AV1). */
+  codecs?: readonly CodecFamily[];
+}
+
+export type CodecFamily = 'avc' | 'vp9' | 'av1';
+
+export interface Engine {
+  /** Opens the GPU if needed and describes it; resolves (never rejects) when there is none. */
+  describeGpu(): Promise<GpuStatus>;
+  /** Runs a small kernel on the GPU and checks it against the CPU reference. */
+  checkGpu(): Promise<GpuCheck>;
+  /** Called whenever the GPU device is lost (driver reset, GPU removed, tab in background too long). */
+  onDeviceLost(listener: (status: GpuStatus) => void): Promise<void>;
+  /** Destroys the device as a driver reset would, to exercise recovery from device loss. */
+  loseDeviceForTesting(): Promise<void>;
+
+  /** Fetches a model's manifest and files, checking every file's size and sha256. */
+  loadModel(manifestUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo>;
+  generate(request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip>;
+  renderTestPattern(request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip>;
+  /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */
+  cancel(): Promise<void>;
+}

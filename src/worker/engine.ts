@@ -1,0 +1,169 @@
+// The engine behind the Engine interface. It runs in the worker (worker.ts) and, for tests,
+// in the page itself: nothing here touches the DOM.
+import { openGpu, type GpuContext } from '../gpu/device.ts';
+import { readF32, uploadF32, createStorage } from '../gpu/buffers.ts';
+import { dispatchKernel } from '../gpu/kernel.ts';
+import { geluTanhKernel, geluTanhReference } from '../gpu/ops/activations.ts';
+import { downloadModel } from '../store/download.ts';
+import { Mp4Writer } from '../video/encode.ts';
+import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern.ts';
+import type {
+  Clip,
+  ClipCallbacks,
+  Engine,
+  GenerateRequest,
+  GpuCheck,
+  GpuStatus,
+  LoadProgress,
+  ModelInfo,
+  TestPatternRequest,
+} from './api.ts';
+import { EngineError, isEngineError } from './errors.ts';
+import { JobSlot, throwIfCancelled } from './jobs.ts';
+import { validateGenerate, validateTestPattern } from './validate.ts';
+import { hand } from './transfer.ts';
+
+interface LoadedModel {
+  info: ModelInfo;
+  files: Map<string, Uint8Array<ArrayBuffer>>;
+}
+
+export class ZoetropeEngine implements Engine {
+  private gpu: Promise<GpuContext> | null = null;
+  private readonly lostListeners = new Set<(status: GpuStatus) => void>();
+  private readonly jobs = new JobSlot();
+  private model: LoadedModel | null = null;
+
+  // ── GPU ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The open device, creating it on first use and again after a loss. */
+  private gpuContext(): Promise<GpuContext> {
+    if (!this.gpu) {
+      const opening = openGpu();
+      this.gpu = opening;
+      opening.then(
+        (context) => this.watchForLoss(context, opening),
+        () => {
+          if (this.gpu === opening) this.gpu = null; // let a later call try again
+        },
+      );
+    }
+    return this.gpu;
+  }
+
+  private watchForLoss(context: GpuContext, opening: Promise<GpuContext>): void {
+    void context.device.lost.then((info) => {
+      if (this.gpu === opening) this.gpu = null;
+      const status: GpuStatus = {
+        state: 'lost',
+        reason: info.reason ?? 'unknown',
+        message:
+          `The GPU device was lost${info.message ? ` (${info.message})` : ''}. Zoetrope sets it up again ` +
+          'on the next run. If this keeps happening, close other GPU-heavy tabs or update the graphics driver.',
+      };
+      for (const listener of this.lostListeners) listener(status);
+    });
+  }
+
+  async describeGpu(): Promise<GpuStatus> {
+    try {
+      return { state: 'ready', report: (await this.gpuContext()).report };
+    } catch (error) {
+      if (isEngineError(error)) return { state: 'unavailable', code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  async onDeviceLost(listener: (status: GpuStatus) => void): Promise<void> {
+    this.lostListeners.add(listener);
+  }
+
+  async loseDeviceForTesting(): Promise<void> {
+    (await this.gpuContext()).device.destroy();
+  }
+
+  async checkGpu(): Promise<GpuCheck> {
+    const { device } = await this.gpuContext();
+    // An awkward length (not a multiple of the workgroup size) over the range where tanh saturates.
+    const length = 1000;
+    const input = Float32Array.from({ length }, (_, i) => -8 + (16 * i) / (length - 1));
+    const x = uploadF32(device, input, 'check.x');
+    const y = createStorage(device, input.byteLength, 'check.y');
+    try {
+      const encoder = device.createCommandEncoder({ label: 'check' });
+      const pass = encoder.beginComputePass({ label: 'check' });
+      dispatchKernel(device, pass, geluTanhKernel, { length }, { x, y });
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      const output = await readF32(device, y, length);
+      const reference = geluTanhReference(input);
+      let maxAbsError = 0;
+      for (let i = 0; i < length; i++) maxAbsError = Math.max(maxAbsError, Math.abs(output[i]! - reference[i]!));
+      const tolerance = 1e-5;
+      return { kernel: geluTanhKernel.name, input, output, maxAbsError, tolerance, passed: maxAbsError <= tolerance };
+    } finally {
+      x.destroy();
+      y.destroy();
+    }
+  }
+
+  // ── Models and clips ──────────────────────────────────────────────────────────────────────
+
+  async loadModel(manifestUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo> {
+    return this.jobs.run(async (signal) => {
+      const loaded = await downloadModel(manifestUrl, (p) => onProgress?.(p), signal);
+      this.model = loaded;
+      return loaded.info;
+    });
+  }
+
+  async generate(request: GenerateRequest, _callbacks?: ClipCallbacks): Promise<Clip> {
+    validateGenerate(request);
+    if (!this.model) {
+      throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
+    }
+    throw new EngineError(
+      'model-unsupported',
+      `This build of Zoetrope can download ${this.model.info.name} but has no runtime for it yet.`,
+    );
+  }
+
+  async renderTestPattern(request: TestPatternRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
+    validateTestPattern(request);
+    return this.jobs.run(async (signal) => {
+      const started = performance.now();
+      const { width, height, fps, frameCount } = request;
+      const writer = await Mp4Writer.open({ width, height, fps, codecs: request.codecs });
+      const pattern = request.source === 'gpu' ? new GpuTestPattern((await this.gpuContext()).device, width, height) : null;
+      try {
+        for (let i = 0; i < frameCount; i++) {
+          throwIfCancelled(signal);
+          const timestamp = writer.timestampOf(i);
+          const frame = pattern
+            ? pattern.frame(i, timestamp, writer.frameDuration)
+            : cpuTestPatternFrame(i, width, height, timestamp, writer.frameDuration);
+          try {
+            await writer.addFrame(frame);
+          } catch (error) {
+            frame.close();
+            throw error;
+          }
+          if (callbacks.onFrame) callbacks.onFrame(hand(frame), i);
+          else frame.close();
+          callbacks.onProgress?.({ phase: 'encoding', fraction: (i + 1) / frameCount, framesDone: i + 1, framesTotal: frameCount });
+        }
+        throwIfCancelled(signal);
+        const mp4 = await writer.finish();
+        callbacks.onProgress?.({ phase: 'done', fraction: 1, framesDone: frameCount, framesTotal: frameCount });
+        return { mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started };
+      } finally {
+        writer.abort();
+        pattern?.destroy();
+      }
+    });
+  }
+
+  async cancel(): Promise<void> {
+    this.jobs.cancel();
+  }
+}

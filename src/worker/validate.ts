@@ -1,0 +1,36 @@
+// Checks on requests before any work starts, so bad input fails at once with a clear message.
+import type { GenerateRequest, TestPatternRequest } from './api.ts';
+import { EngineError } from './errors.ts';
+
+export const MAX_FRAME_SIDE = 4096;
+export const MAX_DURATION_SECONDS = 60;
+
+function badRequest(message: string): EngineError {
+  return new EngineError('bad-request', message);
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badRequest(`${name} must be a whole number from ${min} to ${max} (got ${value}).`);
+  }
+}
+
+export function validateTestPattern(request: TestPatternRequest): void {
+  checkInteger('Width', request.width, 16, MAX_FRAME_SIDE);
+  checkInteger('Height', request.height, 16, MAX_FRAME_SIDE);
+  // 4:2:0 video stores chroma at half resolution, so encoders need even sizes.
+  if (request.width % 2 !== 0 || request.height % 2 !== 0) throw badRequest('Width and height must be even.');
+  checkInteger('Frame rate', request.fps, 1, 60);
+  checkInteger('Frame count', request.frameCount, 1, request.fps * MAX_DURATION_SECONDS);
+  if (request.source !== 'gpu' && request.source !== 'cpu') throw badRequest('Source must be "gpu" or "cpu".');
+}
+
+export function validateGenerate(request: GenerateRequest): void {
+  if (typeof request.prompt !== 'string' || request.prompt.trim() === '') {
+    throw badRequest('Type a prompt describing the clip first.');
+  }
+  if (!(request.durationSeconds > 0 && request.durationSeconds <= MAX_DURATION_SECONDS)) {
+    throw badRequest(`Duration must be more than 0 and at most ${MAX_DURATION_SECONDS} seconds.`);
+  }
+  checkInteger('Seed', request.seed, 0, 2 ** 32 - 1);
+}

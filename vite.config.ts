@@ -1,0 +1,35 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// Cross-origin isolation gives the page SharedArrayBuffer, which onnxruntime-web's
+// multi-threaded WASM backend needs. Our own dev and preview servers send the headers;
+// hosts that cannot are covered by the service worker (see the app issue).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      // public/manifest.webmanifest is the manifest; the plugin only builds the service worker.
+      manifest: false,
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      workbox: {
+        // The app shell only. Model weights live in IndexedDB (src/store), never in this cache.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['**/models/**', '**/*.safetensors', '**/*.onnx', '**/*.wasm'],
+        navigateFallback: 'index.html',
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
+  server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+});
