@@ -6,8 +6,7 @@
 // palette[(f + q) % PALETTE_SIZE]. The palette comes in the uniform buffer so it is written in
 // one place (src/video/test_pattern.ts), which is also the CPU reference.
 //
-// Output: packed RGBA8 (pack4x8unorm) rows of `row_stride_words` u32s, the layout
-// copyBufferToTexture needs (bytesPerRow a multiple of 256).
+// Output: packed RGBA8 (pack4x8unorm), one u32 per pixel, rows of `width` pixels.
 
 override WORKGROUP_SIZE: u32 = 8u;
 
@@ -17,7 +16,6 @@ struct Params {
   frame: u32,
   width: u32,
   height: u32,
-  row_stride_words: u32,
   palette: array<vec4<f32>, PALETTE_SIZE>,
 }
 
@@ -30,5 +28,5 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let right = select(0u, 1u, id.x >= params.width / 2u);
   let bottom = select(0u, 2u, id.y >= params.height / 2u);
   let colour = params.palette[(params.frame + right + bottom) % PALETTE_SIZE];
-  pixels[id.y * params.row_stride_words + id.x] = pack4x8unorm(colour);
+  pixels[id.y * params.width + id.x] = pack4x8unorm(colour);
 }

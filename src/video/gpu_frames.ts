@@ -1,49 +1,53 @@
-// GPU memory → VideoFrame without a trip through the CPU.
+// GPU memory → VideoFrame.
 //
-// Frames produced on the GPU (RGBA8 rows in a storage buffer) are copied straight into the
-// current texture of a WebGPU-configured OffscreenCanvas, and a VideoFrame is made from that
-// canvas. The encoder and the preview both read it there; no byte crosses to JavaScript.
+// Frames produced on the GPU (packed RGBA8 rows in a storage buffer) are copied into a staging
+// buffer, mapped and wrapped in a VideoFrame. This is one width·height·4-byte read per finished
+// frame, after the frame is done: never inside a forward pass or the sampler loop.
+//
+// Why not zero-copy through a WebGPU OffscreenCanvas (copy into its texture, VideoFrame(canvas))?
+// Measured in headless Chromium 156 on SwiftShader, every route from a WebGPU canvas to a
+// VideoFrame (VideoFrame(canvas), createImageBitmap, transferToImageBitmap, drawImage into a 2D
+// canvas) gave all-zero pixels or threw, so CI could not check it. The read costs far less than
+// one denoising step, and it works everywhere.
 
-/** copyBufferToTexture needs each row to start on a 256-byte boundary. */
-export const ROW_ALIGNMENT_BYTES = 256;
-
-export function alignedBytesPerRow(width: number): number {
-  return Math.ceil((width * 4) / ROW_ALIGNMENT_BYTES) * ROW_ALIGNMENT_BYTES;
-}
-
-export class GpuFrameCanvas {
-  private readonly canvas: OffscreenCanvas;
-  private readonly context: GPUCanvasContext;
+export class GpuFrameReader {
+  private readonly staging: GPUBuffer;
+  private readonly byteLength: number;
 
   constructor(
     private readonly device: GPUDevice,
     readonly width: number,
     readonly height: number,
   ) {
-    this.canvas = new OffscreenCanvas(width, height);
-    const context = this.canvas.getContext('webgpu');
-    if (!context) throw new Error('OffscreenCanvas has no WebGPU context in this browser');
-    context.configure({
-      device,
-      format: 'rgba8unorm',
-      usage: GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
-      alphaMode: 'opaque',
+    this.byteLength = width * height * 4;
+    this.staging = device.createBuffer({
+      label: 'frame-readback',
+      size: this.byteLength,
+      usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
     });
-    this.context = context;
   }
 
-  /**
-   * A VideoFrame of the RGBA8 pixels in `pixels` (rows of `alignedBytesPerRow(width)` bytes).
-   * Work already submitted to the queue that writes `pixels` is ordered before the copy.
-   */
-  frameFromBuffer(pixels: GPUBuffer, timestamp: number, duration: number): VideoFrame {
-    const encoder = this.device.createCommandEncoder({ label: 'frame-to-canvas' });
-    encoder.copyBufferToTexture(
-      { buffer: pixels, bytesPerRow: alignedBytesPerRow(this.width), rowsPerImage: this.height },
-      { texture: this.context.getCurrentTexture() },
-      [this.width, this.height],
-    );
+  /** A VideoFrame of the RGBA8 pixels in `pixels`, once work already submitted has written them. */
+  async read(pixels: GPUBuffer, timestamp: number, duration: number): Promise<VideoFrame> {
+    const encoder = this.device.createCommandEncoder({ label: 'frame-readback' });
+    encoder.copyBufferToBuffer(pixels, 0, this.staging, 0, this.byteLength);
     this.device.queue.submit([encoder.finish()]);
-    return new VideoFrame(this.canvas, { timestamp, duration, alpha: 'discard' });
+    await this.staging.mapAsync(GPUMapMode.READ);
+    try {
+      // VideoFrame copies the bytes, so the staging buffer can be unmapped and reused at once.
+      return new VideoFrame(new Uint8Array(this.staging.getMappedRange()), {
+        format: 'RGBA',
+        codedWidth: this.width,
+        codedHeight: this.height,
+        timestamp,
+        duration,
+      });
+    } finally {
+      this.staging.unmap();
+    }
+  }
+
+  destroy(): void {
+    this.staging.destroy();
   }
 }

@@ -1,12 +1,9 @@
-// The synthetic test pattern (shaders/test_pattern.wgsl): frames with known content for tests
-// and the developer page. Never presented as generation.
+// The synthetic test pattern: frames with known content for tests and the developer page, never
+// presented as generation. This file is the pattern's definition and CPU reference; the GPU
+// version (shaders/test_pattern.wgsl) is driven by test_pattern_frames.ts.
 //
 // Quadrant q of frame f is PALETTE[(f + q) % PALETTE.length]; quadrants are split at
 // floor(width/2) and floor(height/2), q = (x ≥ w/2) + 2·(y ≥ h/2).
-import source from '../../shaders/test_pattern.wgsl?raw';
-import { createStorage } from '../gpu/buffers.ts';
-import { defineKernel, dispatchKernel } from '../gpu/kernel.ts';
-import { alignedBytesPerRow, GpuFrameCanvas } from './gpu_frames.ts';
 
 export type Rgb = readonly [number, number, number];
 
@@ -40,85 +37,4 @@ export function testPatternRgba(frame: number, width: number, height: number): U
     }
   }
   return rgba;
-}
-
-interface PatternParams {
-  width: number;
-  height: number;
-}
-
-const WORKGROUP_SIZE = 8;
-
-const testPatternKernel = defineKernel({
-  name: 'test_pattern',
-  code: source,
-  entryPoint: 'main',
-  bindings: [
-    ['params', 'uniform'],
-    ['pixels', 'storage'],
-  ] as const,
-  overrides: () => ({ WORKGROUP_SIZE }),
-  grid: (p: PatternParams) => [Math.ceil(p.width / WORKGROUP_SIZE), Math.ceil(p.height / WORKGROUP_SIZE)],
-});
-
-// Params struct: four u32, then the palette as vec4<f32> (16-byte aligned).
-const PARAMS_HEADER_BYTES = 16;
-const PARAMS_BYTES = PARAMS_HEADER_BYTES + PALETTE.length * 16;
-
-/** Draws test-pattern frames on the GPU and hands them out as VideoFrames. */
-export class GpuTestPattern {
-  private readonly params: GPUBuffer;
-  private readonly pixels: GPUBuffer;
-  private readonly canvas: GpuFrameCanvas;
-
-  constructor(
-    private readonly device: GPUDevice,
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.params = device.createBuffer({
-      label: 'test_pattern.params',
-      size: PARAMS_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    this.pixels = createStorage(device, alignedBytesPerRow(width) * height, 'test_pattern.pixels');
-    this.canvas = new GpuFrameCanvas(device, width, height);
-    const palette = new Float32Array(PALETTE.flatMap(([r, g, b]) => [r / 255, g / 255, b / 255, 1]));
-    device.queue.writeBuffer(this.params, PARAMS_HEADER_BYTES, palette);
-  }
-
-  frame(index: number, timestamp: number, duration: number): VideoFrame {
-    const header = new Uint32Array([index, this.width, this.height, alignedBytesPerRow(this.width) / 4]);
-    this.device.queue.writeBuffer(this.params, 0, header);
-
-    const encoder = this.device.createCommandEncoder({ label: 'test_pattern' });
-    const pass = encoder.beginComputePass({ label: 'test_pattern' });
-    const params = { width: this.width, height: this.height };
-    dispatchKernel(this.device, pass, testPatternKernel, params, { params: this.params, pixels: this.pixels });
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    return this.canvas.frameFromBuffer(this.pixels, timestamp, duration);
-  }
-
-  destroy(): void {
-    this.params.destroy();
-    this.pixels.destroy();
-  }
-}
-
-/** The same frames drawn in CPU memory. */
-export function cpuTestPatternFrame(
-  index: number,
-  width: number,
-  height: number,
-  timestamp: number,
-  duration: number,
-): VideoFrame {
-  return new VideoFrame(testPatternRgba(index, width, height), {
-    format: 'RGBA',
-    codedWidth: width,
-    codedHeight: height,
-    timestamp,
-    duration,
-  });
 }

@@ -6,7 +6,7 @@ import { dispatchKernel } from '../gpu/kernel.ts';
 import { geluTanhKernel, geluTanhReference } from '../gpu/ops/activations.ts';
 import { downloadModel } from '../store/download.ts';
 import { Mp4Writer } from '../video/encode.ts';
-import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern.ts';
+import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
   Clip,
   ClipCallbacks,
@@ -140,7 +140,7 @@ export class ZoetropeEngine implements Engine {
           throwIfCancelled(signal);
           const timestamp = writer.timestampOf(i);
           const frame = pattern
-            ? pattern.frame(i, timestamp, writer.frameDuration)
+            ? await pattern.frame(i, timestamp, writer.frameDuration)
             : cpuTestPatternFrame(i, width, height, timestamp, writer.frameDuration);
           try {
             await writer.addFrame(frame);
