@@ -29,6 +29,10 @@ async function fetchOk(url: string, signal: AbortSignal | undefined): Promise<Re
     throw fetchFailed(url, cause instanceof Error ? cause.message : String(cause));
   }
   if (!response.ok) throw fetchFailed(url, `HTTP ${response.status} ${response.statusText}`);
+  // Single-page-app hosts answer a missing file with their index page and status 200.
+  if (response.headers.get('content-type')?.startsWith('text/html')) {
+    throw fetchFailed(url, 'the server answered with a web page: the file is probably missing there');
+  }
   return response;
 }
 
