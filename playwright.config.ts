@@ -1,7 +1,7 @@
 // Browser tests: tests/gpu run against the Vite dev server (they import engine modules into
 // the page), tests/e2e against the built app served by `vite preview` (service worker included).
 import { defineConfig } from '@playwright/test';
-import { BASE_ARGS, findChromium, WEBGPU_ARG } from './tests/support/chromium.ts';
+import { BASE_ARGS, findChromium, WEBGPU_ARG } from './tests/support/chromium.mjs';
 
 const DEV_PORT = 5173;
 const PREVIEW_PORT = 4173;
@@ -12,6 +12,8 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 20_000 },
   forbidOnly: !!process.env.CI,
+  // Its own folder: Playwright empties outputDir at start, and test-results/ also holds vitest's report.
+  outputDir: 'test-results/playwright-artifacts',
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
     browserName: 'chromium',

@@ -24,6 +24,7 @@ const AVC_LEVELS: Level[] = [
   { code: '2a', maxPictureSamples: 8704 * 256, maxSampleRate: 522240 * 256 }, // 4.2
   { code: '32', maxPictureSamples: 22080 * 256, maxSampleRate: 589824 * 256 }, // 5.0
   { code: '33', maxPictureSamples: 36864 * 256, maxSampleRate: 983040 * 256 }, // 5.1
+  { code: '34', maxPictureSamples: 36864 * 256, maxSampleRate: 2073600 * 256 }, // 5.2
 ];
 
 // VP9 (VP9 bitstream spec, Annex A levels).
