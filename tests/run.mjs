@@ -1,6 +1,6 @@
-// `npm test`: make sure the system tools the tests use are present, then run the unit tests
-// (vitest, in Node) and the browser tests (Playwright, headless Chromium with WebGPU), and end
-// with one summary line.
+// `npm test`: make sure the system tools the tests use are present, type-check, then run the
+// unit tests (vitest, in Node) and the browser tests (Playwright, headless Chromium with
+// WebGPU), and end with one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DEFAULT_CHROMIUM_PATHS, findChromium, INSTALL_HINT } from './support/chromium.mjs';
@@ -71,6 +71,7 @@ function readJson(path) {
 ensureSystemPackages();
 rmSync(RESULTS, { recursive: true, force: true });
 
+const typecheckStatus = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]);
 const browserStatus = run('npx', ['playwright', 'test']);
 
@@ -81,7 +82,8 @@ const unitFailed = unit ? unit.numFailedTests : 1;
 const browserPassed = browser?.stats.expected ?? 0;
 const browserFailed = browser ? browser.stats.unexpected + browser.stats.flaky : 1;
 
-console.log(`\nunit (vitest, Node): ${unitPassed} passed, ${unitFailed} failed`);
+console.log(`\ntype check (svelte-check): ${typecheckStatus === 0 ? 'clean' : 'FAILED'}`);
+console.log(`unit (vitest, Node): ${unitPassed} passed, ${unitFailed} failed`);
 console.log(`browser (Playwright, Chromium + WebGPU): ${browserPassed} passed, ${browserFailed} failed`);
 console.log(`total: ${unitPassed + browserPassed} passed, ${unitFailed + browserFailed} failed`);
-process.exit(unitStatus === 0 && browserStatus === 0 && unitFailed + browserFailed === 0 ? 0 : 1);
+process.exit(typecheckStatus === 0 && unitStatus === 0 && browserStatus === 0 && unitFailed + browserFailed === 0 ? 0 : 1);
