@@ -51,7 +51,7 @@ export async function fetchManifest(url: string, signal?: AbortSignal): Promise<
 export async function fetchVerifiedFile(
   url: string,
   file: ModelFile,
-  onBytes: (loaded: number) => void,
+  onBytes: (loaded: number) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetchOk(url, signal);
@@ -68,7 +68,7 @@ export async function fetchVerifiedFile(
     }
     body.set(value, loaded);
     loaded += value.byteLength;
-    onBytes(loaded);
+    await onBytes(loaded);
   }
   if (loaded !== file.bytes) throw damaged(file, `${loaded} of ${file.bytes} bytes arrived`);
   const digest = await sha256Hex(body);
@@ -87,7 +87,7 @@ function damaged(file: ModelFile, detail: string): EngineError {
 /** Downloads every file of a manifest in turn; resolves with the checked bytes by path. */
 export async function downloadModel(
   manifestUrl: string,
-  onProgress: (progress: LoadProgress) => void,
+  onProgress: (progress: LoadProgress) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<{ info: ModelInfo; files: Map<string, Uint8Array<ArrayBuffer>> }> {
   const info = await fetchManifest(manifestUrl, signal);
@@ -96,9 +96,9 @@ export async function downloadModel(
   let doneBefore = 0;
   for (const [fileIndex, file] of info.files.entries()) {
     const url = new URL(file.path, new URL(manifestUrl, globalThis.location?.href)).href;
-    const report = (loaded: number) => {
+    const report = async (loaded: number) => {
       const seconds = Math.max(1e-3, (performance.now() - started) / 1000);
-      onProgress({
+      await onProgress({
         file: file.path,
         fileIndex,
         fileCount: info.files.length,
@@ -109,7 +109,7 @@ export async function downloadModel(
     };
     files.set(file.path, await fetchVerifiedFile(url, file, report, signal));
     doneBefore += file.bytes;
-    report(0);
+    await report(0);
   }
   return { info, files };
 }

@@ -2,8 +2,10 @@
 // implementation with comlink (worker.ts); the same class runs in-thread for tests (engine.ts).
 //
 // Every method may reject with an EngineError (errors.ts) whose message a person can act on.
-// Callbacks are fire-and-forget notifications. A VideoFrame handed to `onFrame` belongs to the
-// callback, which must close() it (across the worker boundary it is transferred, not copied).
+// The engine waits for each callback to return before it goes on, so every event reaches the
+// page before the job's result does, and a slow page slows the engine instead of events piling
+// up. A VideoFrame handed to `onFrame` belongs to the callback, which must close() it (across
+// the worker boundary it is transferred, not copied).
 import type { GpuReport } from '../gpu/device.ts';
 import type { EngineErrorCode } from './errors.ts';
 

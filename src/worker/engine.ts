@@ -111,7 +111,7 @@ export class ZoetropeEngine implements Engine {
 
   async loadModel(manifestUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo> {
     return this.jobs.run(async (signal) => {
-      const loaded = await downloadModel(manifestUrl, (p) => onProgress?.(p), signal);
+      const loaded = await downloadModel(manifestUrl, async (p) => onProgress?.(p), signal);
       this.model = loaded;
       return loaded.info;
     });
@@ -148,13 +148,13 @@ export class ZoetropeEngine implements Engine {
             frame.close();
             throw error;
           }
-          if (callbacks.onFrame) callbacks.onFrame(hand(frame), i);
+          if (callbacks.onFrame) await callbacks.onFrame(hand(frame), i);
           else frame.close();
-          callbacks.onProgress?.({ phase: 'encoding', fraction: (i + 1) / frameCount, framesDone: i + 1, framesTotal: frameCount });
+          await callbacks.onProgress?.({ phase: 'encoding', fraction: (i + 1) / frameCount, framesDone: i + 1, framesTotal: frameCount });
         }
         throwIfCancelled(signal);
         const mp4 = await writer.finish();
-        callbacks.onProgress?.({ phase: 'done', fraction: 1, framesDone: frameCount, framesTotal: frameCount });
+        await callbacks.onProgress?.({ phase: 'done', fraction: 1, framesDone: frameCount, framesTotal: frameCount });
         return { mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started };
       } finally {
         writer.abort();

@@ -18,8 +18,6 @@ async function load(page: import('@playwright/test').Page, manifestPath: string)
     const progress: { file: string; loadedBytes: number; totalBytes: number; bytesPerSecond: number }[] = [];
     try {
       const info = await engine.loadModel(url, (p) => progress.push(p));
-      // Progress callbacks are messages of their own; let the last ones arrive.
-      await new Promise((resolve) => setTimeout(resolve, 100));
       return { info, progress, error: null };
     } catch (e) {
       return { info: null, progress, error: { code: (e as { code?: string }).code, message: (e as Error).message } };
