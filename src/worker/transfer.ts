@@ -38,7 +38,12 @@ export function registerTransferHandlers(): void {
       const names = Object.keys(callbacks).filter((name) => typeof callbacks[name] === 'function');
       const ports = names.map((name) => {
         const { port1, port2 } = new MessageChannel();
-        Comlink.expose(callbacks[name], port1);
+        const callback = callbacks[name]!;
+        // The engine waits for the callback but never uses what it returns, and a return value
+        // comlink cannot clone (a Svelte state proxy, say) would fail the call: send none back.
+        Comlink.expose(async (...args: never[]) => {
+          await callback(...args);
+        }, port1);
         return port2;
       });
       return [{ names, ports }, ports];

@@ -117,3 +117,29 @@ test('cancel stops a running job, which rejects as cancelled, and the engine tak
   expect(result.nextFrames).toBe(4);
   expect(result.nextBytes).toBeGreaterThan(0);
 });
+
+test('callbacks may return anything, even values that cannot be cloned, without breaking the job', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const { createEngineClient } = (await import('/src/worker/client.ts' as string)) as ClientModule;
+    const engine = createEngineClient();
+    let progressEvents = 0;
+    const clip = await engine.renderTestPattern(
+      { width: 32, height: 32, fps: 4, frameCount: 3, source: 'cpu' },
+      {
+        // A UI framework's state proxy or a function: neither survives structured cloning.
+        onProgress: (() => {
+          progressEvents += 1;
+          return () => progressEvents;
+        }) as () => void,
+        onFrame: ((frame: VideoFrame) => {
+          frame.close();
+          return new Proxy({}, {});
+        }) as (frame: VideoFrame) => void,
+      },
+    );
+    engine.terminate();
+    return { frames: clip.frameCount, progressEvents };
+  });
+  // Three per-frame events and the final 'done', all delivered before the result.
+  expect(result).toEqual({ frames: 3, progressEvents: 4 });
+});
