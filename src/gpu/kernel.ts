@@ -47,10 +47,6 @@ function shaderModule(device: GPUDevice, name: string, code: string): GPUShaderM
   return module;
 }
 
-function bindingLayout(kind: BindingKind): GPUBufferBindingLayout {
-  return { type: kind };
-}
-
 export function compileKernel<Binding extends string, Params>(
   device: GPUDevice,
   spec: KernelSpec<Binding, Params>,
@@ -67,7 +63,7 @@ export function compileKernel<Binding extends string, Params>(
       entries: spec.bindings.map(([, kind], binding) => ({
         binding,
         visibility: GPUShaderStage.COMPUTE,
-        buffer: bindingLayout(kind),
+        buffer: { type: kind },
       })),
     });
     const pipeline = device.createComputePipeline({

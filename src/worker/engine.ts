@@ -1,7 +1,7 @@
 // The engine behind the Engine interface. It runs in the worker (worker.ts) and, for tests,
 // in the page itself: nothing here touches the DOM.
 import { openGpu, type GpuContext } from '../gpu/device.ts';
-import { readF32, uploadF32, createStorage } from '../gpu/buffers.ts';
+import { createStorage, readF32, uploadF32 } from '../gpu/buffers.ts';
 import { dispatchKernel } from '../gpu/kernel.ts';
 import { geluTanhKernel, geluTanhReference } from '../gpu/ops/activations.ts';
 import { downloadModel } from '../store/download.ts';
@@ -20,8 +20,8 @@ import type {
 } from './api.ts';
 import { EngineError, isEngineError } from './errors.ts';
 import { JobSlot, throwIfCancelled } from './jobs.ts';
-import { validateGenerate, validateTestPattern } from './validate.ts';
 import { hand } from './transfer.ts';
+import { validateGenerate, validateTestPattern } from './validate.ts';
 
 interface LoadedModel {
   info: ModelInfo;

@@ -18,7 +18,8 @@ export type EngineErrorCode =
   | 'model-not-loaded'
   | 'model-fetch-failed'
   | 'model-invalid'
-  | 'model-unsupported'; // the model loaded but this build cannot run it
+  | 'model-unsupported' // the model loaded but this build cannot run it
+  | 'internal'; // a bug or an unexpected browser failure; `detail` has the original message
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';

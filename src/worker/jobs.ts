@@ -1,5 +1,5 @@
 // One job at a time: a job owns the engine until it ends, and `cancel` aborts it.
-import { EngineError } from './errors.ts';
+import { asEngineError, EngineError } from './errors.ts';
 
 export class JobSlot {
   private controller: AbortController | null = null;
@@ -16,7 +16,7 @@ export class JobSlot {
     } catch (error) {
       // Whatever a cancelled job threw on its way out, the caller learns it was cancelled.
       if (controller.signal.aborted) throw cancelled();
-      throw error;
+      throw asEngineError(error, 'internal', 'Something unexpected went wrong and the job stopped. Try again; if it keeps happening, reload the page.');
     } finally {
       this.controller = null;
     }

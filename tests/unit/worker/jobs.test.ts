@@ -32,3 +32,12 @@ describe('JobSlot', () => {
     expect(() => throwIfCancelled(controller.signal)).toThrow('Cancelled');
   });
 });
+
+describe('JobSlot errors', () => {
+  it('wraps an unexpected failure into an internal EngineError that keeps the original message', async () => {
+    const job = new JobSlot().run(async () => {
+      throw new TypeError('mapAsync failed');
+    });
+    await expect(job).rejects.toSatisfy((e) => isEngineError(e, 'internal') && e.detail === 'TypeError: mapAsync failed');
+  });
+});
