@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -32,4 +33,7 @@ export default defineConfig({
   build: { target: 'es2022' },
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+  // Unit tests: pure TypeScript in Node. Browser and GPU tests run under Playwright
+  // (tests/playwright.config.ts).
+  test: { include: ['tests/unit/**/*.test.ts'], environment: 'node' },
 });

@@ -73,7 +73,7 @@ rmSync(RESULTS, { recursive: true, force: true });
 
 const typecheckStatus = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]);
-const browserStatus = run('npx', ['playwright', 'test']);
+const browserStatus = run('npx', ['playwright', 'test', '-c', 'tests/playwright.config.ts']);
 
 const unit = readJson(`${RESULTS}/vitest.json`);
 const browser = readJson(`${RESULTS}/playwright.json`);

@@ -2,8 +2,23 @@
 // size and other `override` constants, and a TS function for the dispatch grid. WGSL sources are
 // never templated: sizes reach the shader as pipeline-override constants or in buffers, so no
 // number is copied by hand between TS and WGSL.
+//
+// Storage precision is the one thing chosen before compilation. WGSL has no generics, so a kernel
+// with f32 and f16 variants writes its storage element type as `T`, and the kernel layer puts a
+// header naming the type (`enable f16; alias T = f16;`) in front of the source. Arithmetic that
+// needs range or accuracy converts to f32 explicitly in the shader.
 
 export type BindingKind = 'read-only-storage' | 'storage' | 'uniform';
+
+export type Precision = 'f32' | 'f16';
+
+const PRECISION_HEADER: Record<Precision, string> = {
+  f32: 'alias T = f32;\n',
+  f16: 'enable f16;\nalias T = f16;\n',
+};
+
+/** Bytes per element of storage in `precision`. */
+export const BYTES_PER_ELEMENT: Record<Precision, number> = { f32: 4, f16: 2 };
 
 export interface KernelSpec<Binding extends string, Params> {
   /** Label for pipelines and profiling. */
@@ -17,6 +32,8 @@ export interface KernelSpec<Binding extends string, Params> {
   readonly overrides: (params: Params) => Record<string, number>;
   /** Number of workgroups in x, y, z. */
   readonly grid: (params: Params) => readonly [number, number?, number?];
+  /** Storage precision, for shaders written over `T`; absent for shaders with fixed types. */
+  readonly precision?: (params: Params) => Precision;
 }
 
 export function defineKernel<Binding extends string, Params>(
@@ -53,7 +70,8 @@ export function compileKernel<Binding extends string, Params>(
   params: Params,
 ): CompiledKernel {
   const constants = spec.overrides(params);
-  const key = `${spec.name}|${spec.entryPoint}|${JSON.stringify(constants)}`;
+  const precision = spec.precision?.(params);
+  const key = `${spec.name}|${spec.entryPoint}|${precision ?? ''}|${JSON.stringify(constants)}`;
   let kernels = pipelineCache.get(device);
   if (!kernels) pipelineCache.set(device, (kernels = new Map()));
   let compiled = kernels.get(key);
@@ -69,7 +87,11 @@ export function compileKernel<Binding extends string, Params>(
     const pipeline = device.createComputePipeline({
       label: spec.name,
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module: shaderModule(device, spec.name, spec.code), entryPoint: spec.entryPoint, constants },
+      compute: {
+        module: shaderModule(device, spec.name, precision ? PRECISION_HEADER[precision] + spec.code : spec.code),
+        entryPoint: spec.entryPoint,
+        constants,
+      },
     });
     compiled = { pipeline, layout };
     kernels.set(key, compiled);

@@ -1,45 +1,11 @@
-// shaders/activations.wgsl against the CPU reference, f32 on the browser's WebGPU adapter.
+// shaders/activations.wgsl against its CPU reference, f32 on the browser's WebGPU adapter.
 import { expect, test } from '@playwright/test';
-import { geluTanh, maxAbsDiff, silu } from '../support/reference.ts';
+import { geluTanh, silu } from '../../src/gpu/reference/activations.ts';
+import { decode, HARNESS, runKernelInPage } from '../support/gpu_page.ts';
+import { expectClose } from '../support/compare.ts';
 
-type Kernels = typeof import('../../src/gpu/ops/activations.ts');
-type Device = typeof import('../../src/gpu/device.ts');
-type Buffers = typeof import('../../src/gpu/buffers.ts');
-type KernelModule = typeof import('../../src/gpu/kernel.ts');
-
-// Elementwise f32: a few ulps of the output, with room for exp/tanh implementations.
-const ATOL = 1e-5;
-const RTOL = 1e-5;
-
-interface Case {
-  kernel: 'geluTanhKernel' | 'siluKernel';
-  length: number;
-  workgroupSize?: number;
-}
-
-async function runCase(page: import('@playwright/test').Page, c: Case, input: number[]) {
-  return page.evaluate(
-    async ({ c, input }) => {
-      const kernels = (await import('/src/gpu/ops/activations.ts' as string)) as Kernels;
-      const { openGpu } = (await import('/src/gpu/device.ts' as string)) as Device;
-      const { uploadF32, createStorage, readF32 } = (await import('/src/gpu/buffers.ts' as string)) as Buffers;
-      const { dispatchKernel } = (await import('/src/gpu/kernel.ts' as string)) as KernelModule;
-      const { device } = await openGpu();
-      const x = uploadF32(device, Float32Array.from(input), 'x');
-      const y = createStorage(device, input.length * 4, 'y');
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      const params = { length: c.length, workgroupSize: c.workgroupSize };
-      dispatchKernel(device, pass, kernels[c.kernel], params, { x, y });
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      const output = Array.from(await readF32(device, y, input.length));
-      device.destroy();
-      return output;
-    },
-    { c, input },
-  );
-}
+// Elementwise f32: a few ulps of the output, with room for the platform's exp and tanh.
+const TOLERANCE = { atol: 1e-5, rtol: 1e-5 };
 
 function randomInput(length: number, seed: number): number[] {
   // Deterministic, spread over [-12, 12] where both functions curve and saturate, plus extremes.
@@ -52,7 +18,7 @@ function randomInput(length: number, seed: number): number[] {
   return values;
 }
 
-const cases: Case[] = [
+const cases = [
   { kernel: 'geluTanhKernel', length: 1 },
   { kernel: 'geluTanhKernel', length: 63 },
   { kernel: 'geluTanhKernel', length: 65 },
@@ -62,16 +28,20 @@ const cases: Case[] = [
   { kernel: 'siluKernel', length: 4099 },
   // 70 000 workgroups of one: more than one grid dimension allows, so the grid folds into y.
   { kernel: 'siluKernel', length: 70000, workgroupSize: 1 },
-];
+] as const;
 
 for (const c of cases) {
-  test(`${c.kernel} on ${c.length} elements${c.workgroupSize ? ` (workgroup size ${c.workgroupSize})` : ''}`, async ({ page }) => {
-    await page.goto('/tests/gpu/harness.html');
-    const input = randomInput(c.length, c.length);
-    const output = await runCase(page, c, input);
-    const reference = input.map(c.kernel === 'geluTanhKernel' ? geluTanh : silu);
-    const worst = output.reduce((w, v, i) => Math.max(w, Math.abs(v - reference[i]!) - RTOL * Math.abs(reference[i]!)), 0);
-    expect(worst, `max |err| ${maxAbsDiff(output, reference)}`).toBeLessThanOrEqual(ATOL);
-    expect(output.every(Number.isFinite)).toBe(true);
+  const suffix = 'workgroupSize' in c ? ` (workgroup size ${c.workgroupSize})` : '';
+  test(`${c.kernel} f32 on ${c.length} elements${suffix}`, async ({ page }) => {
+    await page.goto(HARNESS);
+    const x = randomInput(c.length, c.length);
+    const { y } = await runKernelInPage(page, {
+      module: '/src/gpu/ops/activations.ts',
+      kernel: c.kernel,
+      params: { length: c.length, precision: 'f32', workgroupSize: 'workgroupSize' in c ? c.workgroupSize : undefined },
+      data: { x: { type: 'f32', values: x }, y: { bytes: c.length * 4 } },
+    });
+    const reference = c.kernel === 'geluTanhKernel' ? geluTanh(x) : silu(x);
+    expectClose(decode(y!, 'f32'), reference, TOLERANCE);
   });
 }

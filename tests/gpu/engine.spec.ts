@@ -1,7 +1,8 @@
 // The engine in the page's own thread and behind the worker boundary: WebGPU bring-up, a real
 // compute shader checked against a CPU reference, device loss and recovery, typed errors, cancel.
 import { expect, test } from '@playwright/test';
-import { geluTanh, maxAbsDiff } from '../support/reference.ts';
+import { geluTanh } from '../../src/gpu/reference/activations.ts';
+import { expectClose } from '../support/compare.ts';
 
 type EngineModule = typeof import('../../src/worker/engine.ts');
 type ClientModule = typeof import('../../src/worker/client.ts');
@@ -42,7 +43,7 @@ test('the worker obtains a device and runs a compute shader that matches the CPU
   });
   expect(result.state).toBe('ready');
   expect(result.input.length).toBe(1000);
-  expect(maxAbsDiff(result.output, result.input.map(geluTanh))).toBeLessThanOrEqual(GELU_TOLERANCE);
+  expectClose(result.output, geluTanh(result.input), { atol: GELU_TOLERANCE, rtol: 0 });
   expect(result.passed).toBe(true);
 });
 

@@ -1,10 +1,11 @@
-// Pointwise activations (shaders/activations.wgsl) and their CPU references.
+// Pointwise activations (shaders/activations.wgsl); CPU references in ../reference/activations.ts.
 import source from '../../../shaders/activations.wgsl?raw';
-import { defineKernel, grid2d } from '../kernel.ts';
+import { defineKernel, grid2d, type Precision } from '../kernel.ts';
 
 export interface PointwiseParams {
   /** Number of elements. */
   length: number;
+  precision: Precision;
   workgroupSize?: number;
 }
 
@@ -19,6 +20,7 @@ function pointwiseKernel(entryPoint: 'gelu_tanh' | 'silu') {
       ['x', 'read-only-storage'],
       ['y', 'storage'],
     ] as const,
+    precision: (p: PointwiseParams) => p.precision,
     overrides: (p: PointwiseParams) => ({ WORKGROUP_SIZE: p.workgroupSize ?? DEFAULT_WORKGROUP_SIZE }),
     grid: (p: PointwiseParams) => grid2d(Math.ceil(p.length / (p.workgroupSize ?? DEFAULT_WORKGROUP_SIZE))),
   });
@@ -26,13 +28,3 @@ function pointwiseKernel(entryPoint: 'gelu_tanh' | 'silu') {
 
 export const geluTanhKernel = pointwiseKernel('gelu_tanh');
 export const siluKernel = pointwiseKernel('silu');
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-export function geluTanhReference(x: ArrayLike<number>): Float64Array {
-  return Float64Array.from(x, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v ** 3))));
-}
-
-export function siluReference(x: ArrayLike<number>): Float64Array {
-  return Float64Array.from(x, (v) => v / (1 + Math.exp(-v)));
-}
