@@ -3,8 +3,9 @@
 import { defineConfig } from '@playwright/test';
 import { BASE_ARGS, findChromium, WEBGPU_ARG } from './support/chromium.mjs';
 
-const DEV_PORT = 5173;
-const PREVIEW_PORT = 4173;
+// Overridable so that several test runs can share a machine.
+const DEV_PORT = Number(process.env.ZOETROPE_DEV_PORT ?? 5173);
+const PREVIEW_PORT = Number(process.env.ZOETROPE_PREVIEW_PORT ?? 4173);
 
 export default defineConfig({
   // SwiftShader runs WebGPU on the CPU; on a 2-core machine parallel browsers only slow each other.
