@@ -1,0 +1,175 @@
+// Reading model weights from safetensors files, single or sharded, by tensor name.
+//
+// Format: an 8-byte little-endian header length, a JSON header mapping each tensor name to its
+// dtype, shape and [begin, end) byte range (relative to the end of the header), then the data.
+// Tensors come out as f32 or as f16 bit patterns, whichever the engine runs in; bf16 (which
+// WebGPU cannot use) is converted on load.
+import { fromF16Bits, toF16Bits } from '../gpu/f16.ts';
+
+export type StoredDtype = 'F32' | 'F16' | 'BF16';
+export type LoadDtype = 'f32' | 'f16';
+
+export interface TensorInfo {
+  dtype: StoredDtype;
+  shape: number[];
+  /** Byte range in the file, absolute. */
+  begin: number;
+  end: number;
+}
+
+const BYTES: Record<StoredDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+/** Headers beyond this are not weights files (and would be a memory hazard to parse). */
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+export class WeightsFormatError extends Error {
+  override readonly name = 'WeightsFormatError';
+}
+
+export class SafetensorsFile {
+  private constructor(
+    readonly bytes: Uint8Array,
+    readonly tensors: ReadonlyMap<string, TensorInfo>,
+    readonly metadata: Readonly<Record<string, string>>,
+  ) {}
+
+  static parse(bytes: Uint8Array, label = 'weights'): SafetensorsFile {
+    if (bytes.byteLength < 8) throw new WeightsFormatError(`${label}: too short to be safetensors`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = Number(view.getBigUint64(0, true));
+    if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.byteLength) {
+      throw new WeightsFormatError(`${label}: header length ${headerLength} does not fit the file`);
+    }
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    } catch {
+      throw new WeightsFormatError(`${label}: header is not JSON`);
+    }
+    const dataStart = 8 + headerLength;
+    const tensors = new Map<string, TensorInfo>();
+    let metadata: Record<string, string> = {};
+    for (const [name, entry] of Object.entries(header)) {
+      if (name === '__metadata__') {
+        metadata = entry as Record<string, string>;
+        continue;
+      }
+      tensors.set(name, checkEntry(label, name, entry, dataStart, bytes.byteLength));
+    }
+    return new SafetensorsFile(bytes, tensors, metadata);
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  info(name: string): TensorInfo {
+    const info = this.tensors.get(name);
+    if (!info) throw new WeightsFormatError(`no tensor named ${name}`);
+    return info;
+  }
+
+  /** The tensor as f32 values. */
+  f32(name: string): Float32Array {
+    const info = this.info(name);
+    const raw = this.bytes.subarray(info.begin, info.end);
+    const count = (info.end - info.begin) / BYTES[info.dtype];
+    const out = new Float32Array(count);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < count; i++) {
+      if (info.dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
+      else if (info.dtype === 'F16') out[i] = fromF16Bits(view.getUint16(i * 2, true));
+      else out[i] = bf16ToF32(view.getUint16(i * 2, true));
+    }
+    return out;
+  }
+
+  /** The tensor as f16 bit patterns (rounded to nearest even from f32 and bf16). */
+  f16(name: string): Uint16Array {
+    const info = this.info(name);
+    if (info.dtype === 'F16') {
+      const raw = this.bytes.subarray(info.begin, info.end);
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      return Uint16Array.from({ length: raw.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
+    }
+    return Uint16Array.from(this.f32(name), toF16Bits);
+  }
+
+  load(name: string, dtype: LoadDtype): Float32Array | Uint16Array {
+    return dtype === 'f32' ? this.f32(name) : this.f16(name);
+  }
+}
+
+const bf16Scratch = new Uint32Array(1);
+const bf16AsFloat = new Float32Array(bf16Scratch.buffer);
+
+/** bf16 is the top half of an f32: widening is exact. */
+function bf16ToF32(bits: number): number {
+  bf16Scratch[0] = bits << 16;
+  return bf16AsFloat[0]!;
+}
+
+function checkEntry(label: string, name: string, entry: unknown, dataStart: number, fileBytes: number): TensorInfo {
+  const bad = (why: string) => new WeightsFormatError(`${label}: tensor ${name} ${why}`);
+  if (typeof entry !== 'object' || entry === null) throw bad('has no description');
+  const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') throw bad(`has unsupported dtype ${String(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad('has a bad shape');
+  if (!Array.isArray(offsets) || offsets.length !== 2) throw bad('has no data_offsets');
+  const [begin, end] = offsets.map((o: number) => dataStart + o) as [number, number];
+  const count = shape.reduce((a: number, b: number) => a * b, 1);
+  if (!(begin <= end && end <= fileBytes)) throw bad('points outside the file');
+  if (end - begin !== count * BYTES[dtype]) throw bad(`holds ${end - begin} bytes for ${count} ${dtype} values`);
+  return { dtype, shape, begin, end };
+}
+
+/** Several safetensors shards behind one name → tensor lookup (HF's model.safetensors.index.json). */
+export class WeightSet {
+  private readonly byName = new Map<string, SafetensorsFile>();
+
+  constructor(files: Iterable<SafetensorsFile>) {
+    for (const file of files) {
+      for (const name of file.tensors.keys()) {
+        if (this.byName.has(name)) throw new WeightsFormatError(`tensor ${name} appears in two shards`);
+        this.byName.set(name, file);
+      }
+    }
+  }
+
+  /**
+   * Opens the shards an index names. `index` is the parsed index JSON ({ weight_map: {name: file} })
+   * and `shards` the bytes of each file it mentions.
+   */
+  static fromIndex(index: unknown, shards: ReadonlyMap<string, Uint8Array>): WeightSet {
+    const weightMap = (index as { weight_map?: Record<string, string> })?.weight_map;
+    if (!weightMap || typeof weightMap !== 'object') throw new WeightsFormatError('index has no weight_map');
+    const files = new Map<string, SafetensorsFile>();
+    for (const file of new Set(Object.values(weightMap))) {
+      const bytes = shards.get(file);
+      if (!bytes) throw new WeightsFormatError(`shard ${file} named by the index is missing`);
+      files.set(file, SafetensorsFile.parse(bytes, file));
+    }
+    const set = new WeightSet(files.values());
+    for (const [name, file] of Object.entries(weightMap)) {
+      if (set.byName.get(name) !== files.get(file)) throw new WeightsFormatError(`index puts ${name} in ${file}, but it is not there`);
+    }
+    return set;
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  file(name: string): SafetensorsFile {
+    const file = this.byName.get(name);
+    if (!file) throw new WeightsFormatError(`no tensor named ${name}`);
+    return file;
+  }
+
+  info(name: string): TensorInfo {
+    return this.file(name).info(name);
+  }
+
+  load(name: string, dtype: LoadDtype): Float32Array | Uint16Array {
+    return this.file(name).load(name, dtype);
+  }
+}
