@@ -1,6 +1,6 @@
 // `npm test`: make sure the system tools the tests use are present, type-check, then run the
-// unit tests (vitest, in Node) and the browser tests (Playwright, headless Chromium with
-// WebGPU), and end with one summary line.
+// unit tests (vitest, in Node), the PyTorch twin's tests (Debian's python3-torch), and the
+// browser tests (Playwright, headless Chromium with WebGPU), and end with one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DEFAULT_CHROMIUM_PATHS, findChromium, INSTALL_HINT } from './support/chromium.mjs';
@@ -20,7 +20,17 @@ function chromiumPresent() {
   }
 }
 
-/** Debian packages the tests need: Chromium (browser tests) and ffmpeg (checks MP4 output). */
+/** The Python with Debian's torch and onnx (the `python3` first on PATH may be another one). */
+const PYTHON = '/usr/bin/python3';
+
+function pythonHas(modules) {
+  return spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Debian packages the tests need: Chromium (browser tests), ffmpeg (checks MP4 output), and
+ * PyTorch with onnx (the model's PyTorch twin, its exports and goldens).
+ */
 function missingPackages() {
   const missing = [];
   if (!chromiumPresent()) {
@@ -31,6 +41,8 @@ function missingPackages() {
     missing.push('chromium');
   }
   if (!onPath('ffmpeg') || !onPath('ffprobe')) missing.push('ffmpeg');
+  if (!pythonHas('torch')) missing.push('python3-torch');
+  if (!pythonHas('onnx')) missing.push('python3-onnx');
   return missing;
 }
 
@@ -64,6 +76,19 @@ function ensureSystemPackages() {
   }
 }
 
+/** Runs the PyTorch twin's unittest suite; unittest reports on stderr ("Ran N tests", "FAILED (…)"). */
+function runPythonTests() {
+  const args = ['-m', 'unittest', 'discover', '-s', 'models/train', '-p', 'test_*.py'];
+  console.log(`\n$ ${PYTHON} ${args.join(' ')}`);
+  const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  const ran = Number(/Ran (\d+) tests?/.exec(result.stderr)?.[1] ?? 0);
+  const counts = /FAILED \(([^)]*)\)/.exec(result.stderr)?.[1] ?? '';
+  const failed = [...counts.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { status: result.status ?? 1, passed: ran - failed, failed: result.status === 0 ? failed : Math.max(failed, 1) };
+}
+
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
 }
@@ -73,6 +98,13 @@ rmSync(RESULTS, { recursive: true, force: true });
 
 const typecheckStatus = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]);
+const python = runPythonTests();
+// f16 (and f32) kernels and the GPU runtime on WebGPU in Node: Dawn over Mesa 25 lavapipe,
+// unpacked into .cache/ without root (Chromium's SwiftShader has no shader-f16).
+const gpuNodeStatus =
+  run('bash', ['tests/support/lavapipe.sh']) === 0
+    ? run('npx', ['vitest', 'run', '-c', 'tests/gpu-node/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest-gpu-node.json`])
+    : 1;
 const browserStatus = run('npx', ['playwright', 'test', '-c', 'tests/playwright.config.ts']);
 
 const unit = readJson(`${RESULTS}/vitest.json`);
@@ -84,6 +116,14 @@ const browserFailed = browser ? browser.stats.unexpected + browser.stats.flaky :
 
 console.log(`\ntype check (svelte-check): ${typecheckStatus === 0 ? 'clean' : 'FAILED'}`);
 console.log(`unit (vitest, Node): ${unitPassed} passed, ${unitFailed} failed`);
+const gpuNode = readJson(`${RESULTS}/vitest-gpu-node.json`);
+const gpuNodePassed = gpuNode?.numPassedTests ?? 0;
+const gpuNodeFailed = gpuNode ? gpuNode.numFailedTests : 1;
+console.log(`GPU in Node (vitest, Dawn + lavapipe, f16 + f32): ${gpuNodePassed} passed, ${gpuNodeFailed} failed`);
+console.log(`python (unittest, PyTorch twin): ${python.passed} passed, ${python.failed} failed`);
 console.log(`browser (Playwright, Chromium + WebGPU): ${browserPassed} passed, ${browserFailed} failed`);
-console.log(`total: ${unitPassed + browserPassed} passed, ${unitFailed + browserFailed} failed`);
-process.exit(typecheckStatus === 0 && unitStatus === 0 && browserStatus === 0 && unitFailed + browserFailed === 0 ? 0 : 1);
+const passed = unitPassed + gpuNodePassed + python.passed + browserPassed;
+const failed = unitFailed + gpuNodeFailed + python.failed + browserFailed;
+console.log(`total: ${passed} passed, ${failed} failed`);
+const allRan = [typecheckStatus, unitStatus, gpuNodeStatus, python.status, browserStatus].every((status) => status === 0);
+process.exit(allRan && failed === 0 ? 0 : 1);
