@@ -1,0 +1,66 @@
+// `npm run bench`: measures the engine in headless Chromium's WebGPU and prints ratios side by
+// side (kernel vs the adapter's measured FMA peak; f16 vs f32 where the adapter has shader-f16).
+// Writes tests/bench/results.json and tests/bench/RESULTS.md.
+//
+//   npm run bench                # the tiny test model's shapes
+//   npm run bench -- --size s    # zoetrope-s shapes (~1k tokens): minutes per forward on SwiftShader
+//
+// Not part of `npm test`: speed targets are reported here, never asserted.
+import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'vite';
+import { BASE_ARGS, findChromium, WEBGPU_ARG } from '../support/chromium.mjs';
+
+const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'tiny';
+const configName = size === 's' ? 'zoetrope-s' : 'tiny-test';
+const config = JSON.parse(readFileSync(`models/configs/${configName}.json`, 'utf8'));
+
+// One DiT window: chunk.latent_frames latent frames at the 1:1 bucket, patch 1×2×2.
+const [height, width] = config.latent.aspect_buckets['1:1'];
+const tokens =
+  config.chunk.latent_frames * (height / config.latent.spatial_factor / 2) * (width / config.latent.spatial_factor / 2);
+const shapes = {
+  tokens,
+  dim: config.dit.dim,
+  ffnDim: config.dit.ffn_dim,
+  heads: config.dit.num_heads,
+  headDim: config.dit.head_dim,
+  textLen: config.dit.text_len,
+};
+
+const server = await createServer({ logLevel: 'error', server: { port: 5190, strictPort: false } });
+await server.listen();
+const url = server.resolvedUrls.local[0];
+// Robustness checks and validation cost time on every dispatch; the bench measures kernels.
+const browser = await chromium.launch({
+  executablePath: findChromium(),
+  args: [...BASE_ARGS, WEBGPU_ARG, '--enable-dawn-features=disable_robustness,skip_validation'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(new URL('tests/gpu/harness.html', url).href);
+  console.log(`Benchmark: ${configName} shapes (${tokens} tokens), headless Chromium`);
+  const measured = await page.evaluate(
+    async (s) => (await import('/tests/bench/kernels.ts')).measureModelKernels(s),
+    shapes,
+  );
+  const peak = measured.results.find((r) => r.name === 'fma peak').gflops;
+  const rows = measured.results.map((r) => ({ ...r, ofPeak: r.gflops / peak }));
+  const table = [
+    `Adapter: ${measured.adapter}; features: ${measured.features.join(', ') || 'none'}`,
+    '',
+    '| kernel | shape | precision | ms | GFLOP/s | share of measured peak |',
+    '|---|---|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.shape} | ${r.precision} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(2)} | ${(100 * r.ofPeak).toFixed(1)}% |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  const stamp = new Date().toISOString();
+  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows }, null, 2) + '\n');
+  writeFileSync(
+    'tests/bench/RESULTS.md',
+    `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}
