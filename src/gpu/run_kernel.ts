@@ -20,6 +20,9 @@ export async function runKernelOnce<Binding extends string, Params>(
 ): Promise<Record<Binding, ArrayBuffer>> {
   const buffers = {} as Record<Binding, GPUBuffer>;
   const outputs: { name: Binding; buffer: GPUBuffer; staging: GPUBuffer; bytes: number }[] = [];
+  // A shader that fails to compile would otherwise leave its outputs silently zero.
+  device.pushErrorScope('validation');
+  let scopeOpen = true;
   try {
     for (const [name, kind] of spec.bindings) {
       const item = data[name];
@@ -43,6 +46,9 @@ export async function runKernelOnce<Binding extends string, Params>(
     pass.end();
     for (const { buffer, staging } of outputs) encoder.copyBufferToBuffer(buffer, 0, staging, 0, staging.size);
     device.queue.submit([encoder.finish()]);
+    scopeOpen = false;
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`${spec.name}: ${error.message}`);
 
     const results = {} as Record<Binding, ArrayBuffer>;
     for (const { name, staging, bytes } of outputs) {
@@ -52,6 +58,7 @@ export async function runKernelOnce<Binding extends string, Params>(
     }
     return results;
   } finally {
+    if (scopeOpen) void device.popErrorScope();
     for (const buffer of Object.values<GPUBuffer>(buffers)) buffer.destroy();
     for (const { staging } of outputs) staging.destroy();
   }
