@@ -19,8 +19,8 @@ export function worstExcess(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return worst;
 }
 
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): void {
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance, label = ''): void {
   const { index, excess } = worstExcess(actual, expected, tolerance);
   const where = index >= 0 ? `element ${index}: got ${actual[index]}, expected ${expected[index]}` : 'empty';
-  expect(excess, `${where} (atol ${tolerance.atol}, rtol ${tolerance.rtol})`).toBeLessThanOrEqual(0);
+  expect(excess, `${label ? `${label}: ` : ''}${where} (atol ${tolerance.atol}, rtol ${tolerance.rtol})`).toBeLessThanOrEqual(0);
 }

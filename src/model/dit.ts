@@ -1,0 +1,217 @@
+// The video diffusion transformer (Wan-2.1 style, with the masked-frame input), composed from
+// the WGSL kernels. Reads like its PyTorch twin, models/train/dit.py; names are the state-dict
+// names. Predicts the flow-matching velocity for a window of latent frames.
+//
+// Per prompt: `prepareText` embeds the text tokens and computes every block's cross-attention
+// keys and values once. Per step: `forward` records the whole network into one command encoder;
+// nothing is read back until the caller has the result.
+import { patchifyConcatKernel, unpatchifyKernel } from '../gpu/ops/patchify.ts';
+import { timestepEmbeddingKernel } from '../gpu/ops/embedding.ts';
+import { ropeTable } from '../gpu/ops/rope.ts';
+import { tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
+import { ditInputChannels, type DitConfig } from './config.ts';
+import type { GpuWeights } from './gpu_weights.ts';
+import { add, attention, chunk, layerNorm, linear, linearGatedResidual, lnModulate, rmsNorm, rope, silu } from './layers.ts';
+import type { ForwardRecorder } from './recorder.ts';
+
+/** Text state for one prompt: per block, the cross-attention keys and values (text_len, dim). */
+export interface DitText {
+  keys: Tensor[];
+  values: Tensor[];
+}
+
+/** Latents of one window: (C, F, H, W) each, f32 in GPU buffers. */
+export interface DitInputs {
+  /** Noisy latents x_t. */
+  x: Tensor;
+  /** Given clean latents, already multiplied by the mask (zero on generated frames). */
+  cleanMasked: Tensor;
+  /** (1, F, H, W): 1 on given frames, 0 on generated ones. */
+  mask: Tensor;
+  /** One f32: the timestep in [0, 1000]. */
+  t: Tensor;
+}
+
+export class Dit {
+  /** f32 (cos, sin) table of RoPE angles for positions 0‥ropePositions − 1, uploaded once. */
+  private ropeTable: Tensor | null = null;
+  private readonly ropePositions = 256;
+  /** A (dim) vector of ones: the gate of the ungated cross-attention residual. */
+  private ones: Tensor | null = null;
+
+  constructor(
+    readonly config: DitConfig,
+    private readonly weights: GpuWeights,
+    /**
+     * Storage precision of weights and activations. Only f32 is wired so far: the f16 path needs
+     * the f32-residual variants of the norm kernels at every boundary of the residual stream.
+     */
+    readonly dtype: DType,
+  ) {
+    if (dtype !== 'f32') throw new Error('The DiT runs in f32 only so far (f16 kernels exist; the mixed-precision wiring does not).');
+  }
+
+  private w(name: string): Tensor {
+    return this.weights.get(name, this.dtype);
+  }
+
+  /** Weights read by the f32 residual stream and modulation kernels. */
+  private w32(name: string): Tensor {
+    return this.weights.get(name, 'f32');
+  }
+
+  /** context (text_len, text_dim) → per-block cross-attention keys and values. Once per prompt. */
+  prepareText(r: ForwardRecorder, context: Tensor): DitText {
+    const { eps } = this.config;
+    const hidden = linear(r, context, this.w('text_embedding.0.weight'), this.w('text_embedding.0.bias'), 'gelu_tanh');
+    const text = linear(r, hidden, this.w('text_embedding.2.weight'), this.w('text_embedding.2.bias')); // (Lt, dim)
+    r.free(hidden);
+    r.trace('text_embedding', text);
+    const keys: Tensor[] = [];
+    const values: Tensor[] = [];
+    for (let i = 0; i < this.config.num_layers; i++) {
+      const p = `blocks.${i}.cross_attn.`;
+      const k = linear(r, text, this.w(`${p}k.weight`), this.w(`${p}k.bias`));
+      keys.push(rmsNorm(r, k, this.w(`${p}norm_k.weight`), eps));
+      r.free(k);
+      values.push(linear(r, text, this.w(`${p}v.weight`), this.w(`${p}v.bias`)));
+    }
+    r.free(text);
+    return { keys, values };
+  }
+
+  /** Velocity (C, F, H, W) for the window; the caller frees it (r.free) after reading. */
+  forward(r: ForwardRecorder, inputs: DitInputs, text: DitText): Tensor {
+    const c = this.config;
+    const [channels, frames, latentH, latentW] = inputs.x.shape as [number, number, number, number];
+    const grid = { frames, height: latentH / 2, width: latentW / 2, heads: c.num_heads, headDim: c.head_dim };
+    const tokens = grid.frames * grid.height * grid.width;
+
+    // Patch embedding of concat(x, clean·mask, mask): a Linear over each 1×2×2 patch.
+    const patches = r.tensor([tokens, ditInputChannels(c) * 4], this.dtype);
+    r.run(
+      patchifyConcatKernel,
+      { channels, channelsB: channels, channelsC: 1, frames, height: latentH, width: latentW, precision: this.dtype },
+      { a: inputs.x, b: inputs.cleanMasked, c: inputs.mask, tokens: patches },
+    );
+    const patchWeight = this.w('patch_embedding.weight');
+    const embedWeight = tensorView(patchWeight.buffer, [c.dim, ditInputChannels(c) * 4], this.dtype); // Conv3d → Linear
+    const x = linear(r, patches, embedWeight, this.w('patch_embedding.bias')); // (L, dim): the residual stream
+    r.free(patches);
+    r.trace('patch_embedding', x);
+
+    // Timestep: sinusoid → MLP gives e (dim); SiLU → Linear gives e0 (6, dim).
+    const sinusoid = r.tensor([1, c.freq_dim], this.dtype);
+    r.run(timestepEmbeddingKernel, { count: 1, freqDim: c.freq_dim, precision: this.dtype }, { t: inputs.t, embedding: sinusoid });
+    r.trace('time_sinusoid', sinusoid);
+    const hidden = linear(r, sinusoid, this.w('time_embedding.0.weight'), this.w('time_embedding.0.bias'), 'silu');
+    const e = linear(r, hidden, this.w('time_embedding.2.weight'), this.w('time_embedding.2.bias')); // (1, dim)
+    const eSilu = silu(r, e);
+    const e0 = linear(r, eSilu, this.w('time_projection.1.weight'), this.w('time_projection.1.bias')); // (1, 6·dim)
+    r.free(sinusoid, hidden, eSilu);
+    r.trace('time_embedding', e);
+    r.trace('time_projection', e0);
+
+    const table = this.rope(r);
+    for (let i = 0; i < c.num_layers; i++) {
+      this.block(r, i, x, e0, text, table, grid);
+    }
+
+    // Head: modulated LayerNorm with (head.modulation + e), then Linear to 1·2·2·C per token.
+    const h = lnModulate(r, x, { e, table: this.w32('head.modulation'), chunks: 2, shift: 0, scale: 1, eBroadcast: true }, c.eps);
+    const head = linear(r, h, this.w('head.head.weight'), this.w('head.head.bias')); // (L, 4·C_out)
+    r.free(h, x, e, e0);
+    r.trace('head', head);
+    const velocity = r.tensor([c.out_channels, frames, latentH, latentW], 'f32');
+    r.run(
+      unpatchifyKernel,
+      { channels: c.out_channels, frames, height: latentH, width: latentW, precision: this.dtype },
+      { tokens: head, latents: velocity },
+    );
+    r.free(head);
+    r.trace('output', velocity);
+    return velocity;
+  }
+
+  /** One Wan attention block, updating the residual stream x (L, dim) in place. */
+  private block(
+    r: ForwardRecorder,
+    i: number,
+    x: Tensor,
+    e0: Tensor,
+    text: DitText,
+    table: Tensor,
+    grid: { frames: number; height: number; width: number; heads: number; headDim: number },
+  ): void {
+    const c = this.config;
+    const p = `blocks.${i}.`;
+    const modulation = this.w32(`${p}modulation`); // (1, 6, dim): shift1, scale1, gate1, shift2, scale2, gate2
+    const mod = add(r, modulation, e0); // (1, 6, dim): modulation + e0, whose chunks 2 and 5 are the gates
+    const shape = { heads: c.num_heads, headDim: c.head_dim, scale: 1 / Math.sqrt(c.head_dim) };
+
+    // 1–3. Self-attention on the modulated norm, q/k RMS-normed and rotated; x += gate1 · o(·).
+    const h = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 0, scale: 1 }, c.eps);
+    const q = this.projectNormed(r, h, `${p}self_attn.q`, `${p}self_attn.norm_q.weight`);
+    const k = this.projectNormed(r, h, `${p}self_attn.k`, `${p}self_attn.norm_k.weight`);
+    const v = linear(r, h, this.w(`${p}self_attn.v.weight`), this.w(`${p}self_attn.v.bias`));
+    r.free(h);
+    rope(r, q, table, grid);
+    rope(r, k, table, grid);
+    const attended = attention(r, q, k, v, shape);
+    r.free(q, k, v);
+    linearGatedResidual(r, x, attended, this.w(`${p}self_attn.o.weight`), this.w(`${p}self_attn.o.bias`), chunk(mod, 2, c.dim));
+    r.free(attended);
+    r.trace(`${p}self_attn`, x);
+
+    // 4. Cross-attention to the text on the affine-normed stream; no gate.
+    const n3 = layerNorm(r, x, c.eps, { weight: this.w(`${p}norm3.weight`), bias: this.w(`${p}norm3.bias`) });
+    const qc = this.projectNormed(r, n3, `${p}cross_attn.q`, `${p}cross_attn.norm_q.weight`);
+    r.free(n3);
+    const crossed = attention(r, qc, text.keys[i]!, text.values[i]!, shape);
+    r.free(qc);
+    linearGatedResidual(r, x, crossed, this.w(`${p}cross_attn.o.weight`), this.w(`${p}cross_attn.o.bias`), this.onesVector(r));
+    r.free(crossed);
+    r.trace(`${p}cross_attn`, x);
+
+    // 5. FFN on the second modulated norm; x += gate2 · ffn(·).
+    const h2 = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 3, scale: 4 }, c.eps);
+    const up = linear(r, h2, this.w(`${p}ffn.0.weight`), this.w(`${p}ffn.0.bias`), 'gelu_tanh');
+    r.free(h2);
+    linearGatedResidual(r, x, up, this.w(`${p}ffn.2.weight`), this.w(`${p}ffn.2.bias`), chunk(mod, 5, c.dim));
+    r.free(up, mod);
+    r.trace(`blocks.${i}`, x);
+  }
+
+  /** RMSNorm(W·h + b) over the full dim: Wan's q/k projection with qk_norm. */
+  private projectNormed(r: ForwardRecorder, h: Tensor, linearName: string, normWeight: string): Tensor {
+    const projected = linear(r, h, this.w(`${linearName}.weight`), this.w(`${linearName}.bias`));
+    const normed = rmsNorm(r, projected, this.w(normWeight), this.config.eps);
+    r.free(projected);
+    return normed;
+  }
+
+  private rope(r: ForwardRecorder): Tensor {
+    if (!this.ropeTable) {
+      const data = ropeTable(this.config.head_dim, this.ropePositions, this.config.rope_theta);
+      const buffer = r.device.createBuffer({ label: 'rope-table', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      r.device.queue.writeBuffer(buffer, 0, new Float32Array(data));
+      this.ropeTable = tensorView(buffer, [this.ropePositions, this.config.head_dim / 2, 2], 'f32');
+    }
+    return this.ropeTable;
+  }
+
+  private onesVector(r: ForwardRecorder): Tensor {
+    if (!this.ones) {
+      const data = new Float32Array(this.config.dim).fill(1);
+      const buffer = r.device.createBuffer({ label: 'ones', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      r.device.queue.writeBuffer(buffer, 0, new Float32Array(data));
+      this.ones = tensorView(buffer, [this.config.dim], 'f32');
+    }
+    return this.ones;
+  }
+
+  destroy(): void {
+    this.ropeTable?.buffer.destroy();
+    this.ones?.buffer.destroy();
+  }
+}

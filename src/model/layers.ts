@@ -1,0 +1,123 @@
+// The model's layers as calls on a ForwardRecorder: each takes tensors, records its kernel(s), and
+// returns a new pooled tensor (or updates one in place, as residual adds do). Shapes follow the
+// PyTorch twin: activations are row-major (tokens, features); Linear weights are (out, in).
+import { attentionKernel, attentionUniforms } from '../gpu/ops/attention.ts';
+import { siluKernel } from '../gpu/ops/activations.ts';
+import { addKernel, geluTanhMulKernel } from '../gpu/ops/elementwise.ts';
+import { matmulGatedResidualKernel, matmulKernel, matmulUniforms, type MatmulEpilogue, type MatmulParams } from '../gpu/ops/matmul.ts';
+import { lnModulateKernel, type ModulateParams } from '../gpu/ops/modulate.ts';
+import { layerNormAffineKernel, layerNormKernel, rmsNormKernel } from '../gpu/ops/norm.ts';
+import { ropeKernel } from '../gpu/ops/rope.ts';
+import { elementCount, tensorView, type Tensor } from '../gpu/tensor.ts';
+import type { ForwardRecorder } from './recorder.ts';
+
+const rows = (t: Tensor) => t.shape[0]!;
+const width = (t: Tensor) => t.shape[t.shape.length - 1]!;
+
+/** A slice of a vector tensor, e.g. one (dim) chunk of a (6, dim) modulation. */
+export function chunk(t: Tensor, index: number, size: number): Tensor {
+  const bytes = t.byteSize / elementCount(t.shape);
+  return tensorView(t.buffer, [size], t.dtype, t.offset + index * size * bytes);
+}
+
+function matmulParams(x: Tensor, w: Tensor, b: Tensor | null): MatmulParams {
+  return { m: elementCount(x.shape) / width(x), n: rows(w), k: width(w), precision: w.dtype, hasBias: b !== null };
+}
+
+/** y = act(x·wᵀ + b): x (M, K), w (N, K) → y (M, N). */
+export function linear(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | null, epilogue: MatmulEpilogue = 'none'): Tensor {
+  const params = { ...matmulParams(x, w, b), epilogue };
+  const y = r.tensor([params.m, params.n], x.dtype);
+  r.run(matmulKernel, params, { params: r.uniform(matmulUniforms(params)), x, w, b: b ?? w, y });
+  return y;
+}
+
+/** residual += gate ⊙ (x·wᵀ + b), in place; residual and gate are f32 (the residual stream). */
+export function linearGatedResidual(r: ForwardRecorder, residual: Tensor, x: Tensor, w: Tensor, b: Tensor | null, gate: Tensor): void {
+  const params = matmulParams(x, w, b);
+  r.run(matmulGatedResidualKernel, params, { params: r.uniform(matmulUniforms(params)), x, w, b: b ?? w, gate, residual });
+}
+
+/** LayerNorm over the last dim, without affine or with (weight, bias). */
+export function layerNorm(r: ForwardRecorder, x: Tensor, eps: number, affine?: { weight: Tensor; bias: Tensor }): Tensor {
+  const y = r.tensor(x.shape, x.dtype);
+  const params = { groups: rows(x), groupSize: width(x), eps, precision: x.dtype };
+  if (affine) r.run(layerNormAffineKernel, params, { x, y, weight: affine.weight, bias: affine.bias });
+  else r.run(layerNormKernel, params, { x, y });
+  return y;
+}
+
+/** RMSNorm over the last dim with a learned weight (T5's norms, Wan's q/k norm over the full dim). */
+export function rmsNorm(r: ForwardRecorder, x: Tensor, weight: Tensor, eps: number): Tensor {
+  const y = r.tensor(x.shape, x.dtype);
+  r.run(rmsNormKernel, { groups: rows(x), groupSize: width(x), eps, precision: x.dtype }, { x, y, weight });
+  return y;
+}
+
+export interface Modulation {
+  /** Per-step term: e0 (chunks, dim), or e (dim) broadcast to every chunk. */
+  e: Tensor;
+  /** The layer's learned (1, chunks, dim) table. */
+  table: Tensor;
+  chunks: number;
+  shift: number;
+  scale: number;
+  eBroadcast?: boolean;
+}
+
+/** LayerNorm(x)·(1 + scale) + shift with shift, scale = (table + e)[chunk]. */
+export function lnModulate(r: ForwardRecorder, x: Tensor, m: Modulation, eps: number): Tensor {
+  const y = r.tensor(x.shape, x.dtype);
+  const params: ModulateParams = {
+    rows: rows(x), dim: width(x), chunks: m.chunks, shiftChunk: m.shift, scaleChunk: m.scale,
+    eBroadcast: m.eBroadcast ?? false, eps, precision: x.dtype,
+  };
+  r.run(lnModulateKernel, params, { x, y, e: m.e, modulation: m.table });
+  return y;
+}
+
+export interface AttentionShape {
+  heads: number;
+  headDim: number;
+  /** 1/√headDim in the DiT; 1 in T5. */
+  scale: number;
+  /** Keys that take part (the prompt's length): the rest are padding. */
+  kvValid?: number;
+  /** Relative-position bias table (heads, 2·Lk − 1), entry Lk − 1 = offset 0. */
+  bias?: Tensor;
+}
+
+/** softmax(q·kᵀ·scale + bias)·v per head: q (Lq, heads·d), k and v (Lk, heads·d) → (Lq, heads·d). */
+export function attention(r: ForwardRecorder, q: Tensor, k: Tensor, v: Tensor, s: AttentionShape): Tensor {
+  const out = r.tensor(q.shape, q.dtype);
+  const params = {
+    heads: s.heads, headDim: s.headDim, lq: rows(q), lk: rows(k), kvValid: s.kvValid, scale: s.scale,
+    precision: q.dtype, hasBias: s.bias !== undefined,
+  };
+  r.run(attentionKernel, params, { params: r.uniform(attentionUniforms(params)), q, k, v, bias: s.bias ?? q, out });
+  return out;
+}
+
+/** 3D RoPE in place on x (L, heads·d) over an F×H×W token grid; table from ropeTable(). */
+export function rope(r: ForwardRecorder, x: Tensor, table: Tensor, grid: { frames: number; height: number; width: number; heads: number; headDim: number }): void {
+  r.run(ropeKernel, { ...grid, precision: x.dtype }, { x, table });
+}
+
+export function add(r: ForwardRecorder, a: Tensor, b: Tensor): Tensor {
+  const y = r.tensor(a.shape, a.dtype);
+  r.run(addKernel, { length: elementCount(a.shape), precision: a.dtype }, { a, b, y });
+  return y;
+}
+
+export function silu(r: ForwardRecorder, x: Tensor): Tensor {
+  const y = r.tensor(x.shape, x.dtype);
+  r.run(siluKernel, { length: elementCount(x.shape), precision: x.dtype }, { x, y });
+  return y;
+}
+
+/** a · gelu_tanh(b): T5's gated FFN. */
+export function geluTanhMul(r: ForwardRecorder, a: Tensor, b: Tensor): Tensor {
+  const y = r.tensor(a.shape, a.dtype);
+  r.run(geluTanhMulKernel, { length: elementCount(a.shape), precision: a.dtype }, { a, b, y });
+  return y;
+}
