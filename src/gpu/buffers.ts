@@ -1,4 +1,5 @@
 // GPU buffer helpers shared by the engine's parts.
+import { tensorView, type Tensor } from './tensor.ts';
 
 export function createStorage(device: GPUDevice, byteLength: number, label: string): GPUBuffer {
   return device.createBuffer({
@@ -24,4 +25,15 @@ export async function readTensorBytes(device: GPUDevice, buffer: GPUBuffer, offs
   } finally {
     staging.destroy();
   }
+}
+
+/** An f32 tensor holding `data`, in a buffer of its own (tables and constants made once per model). */
+export function uploadF32Tensor(device: GPUDevice, data: Float32Array, shape: readonly number[], label: string): Tensor {
+  const buffer = device.createBuffer({
+    label,
+    size: Math.max(4, data.byteLength),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+  });
+  device.queue.writeBuffer(buffer, 0, new Float32Array(data));
+  return tensorView(buffer, shape, 'f32');
 }

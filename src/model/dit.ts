@@ -5,6 +5,7 @@
 // Per prompt: `prepareText` embeds the text tokens and computes every block's cross-attention
 // keys and values once. Per step: `forward` records the whole network into one command encoder;
 // nothing is read back until the caller has the result.
+import { uploadF32Tensor } from '../gpu/buffers.ts';
 import { patchifyConcatKernel, unpatchifyKernel } from '../gpu/ops/patchify.ts';
 import { timestepEmbeddingKernel } from '../gpu/ops/embedding.ts';
 import { ropeTable } from '../gpu/ops/rope.ts';
@@ -193,9 +194,7 @@ export class Dit {
   private rope(r: ForwardRecorder): Tensor {
     if (!this.ropeTable) {
       const data = ropeTable(this.config.head_dim, this.ropePositions, this.config.rope_theta);
-      const buffer = r.device.createBuffer({ label: 'rope-table', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-      r.device.queue.writeBuffer(buffer, 0, new Float32Array(data));
-      this.ropeTable = tensorView(buffer, [this.ropePositions, this.config.head_dim / 2, 2], 'f32');
+      this.ropeTable = uploadF32Tensor(r.device, data, [this.ropePositions, this.config.head_dim / 2, 2], 'rope-table');
     }
     return this.ropeTable;
   }

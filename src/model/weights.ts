@@ -6,7 +6,8 @@
 // WebGPU cannot use) is converted on load.
 import { fromF16Bits, toF16Bits } from '../gpu/f16.ts';
 
-export type StoredDtype = 'F32' | 'F16' | 'BF16';
+/** I32 appears in index tensors (token ids in fixtures), never in weights. */
+export type StoredDtype = 'F32' | 'F16' | 'BF16' | 'I32';
 export type LoadDtype = 'f32' | 'f16';
 
 export interface TensorInfo {
@@ -17,7 +18,7 @@ export interface TensorInfo {
   end: number;
 }
 
-const BYTES: Record<StoredDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+const BYTES: Record<StoredDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4 };
 /** Headers beyond this are not weights files (and would be a memory hazard to parse). */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
@@ -68,7 +69,7 @@ export class SafetensorsFile {
     return info;
   }
 
-  /** The tensor as f32 values. */
+  /** The tensor as f32 values (I32 converted; exact below 2²⁴). */
   f32(name: string): Float32Array {
     const info = this.info(name);
     const raw = this.bytes.subarray(info.begin, info.end);
@@ -77,6 +78,7 @@ export class SafetensorsFile {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < count; i++) {
       if (info.dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
+      else if (info.dtype === 'I32') out[i] = view.getInt32(i * 4, true);
       else if (info.dtype === 'F16') out[i] = fromF16Bits(view.getUint16(i * 2, true));
       else out[i] = bf16ToF32(view.getUint16(i * 2, true));
     }
@@ -112,7 +114,7 @@ function checkEntry(label: string, name: string, entry: unknown, dataStart: numb
   const bad = (why: string) => new WeightsFormatError(`${label}: tensor ${name} ${why}`);
   if (typeof entry !== 'object' || entry === null) throw bad('has no description');
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') throw bad(`has unsupported dtype ${String(dtype)}`);
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16' && dtype !== 'I32') throw bad(`has unsupported dtype ${String(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad('has a bad shape');
   if (!Array.isArray(offsets) || offsets.length !== 2) throw bad('has no data_offsets');
   const [begin, end] = offsets.map((o: number) => dataStart + o) as [number, number];

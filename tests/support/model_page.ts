@@ -1,13 +1,14 @@
-// Runs the TypeScript DiT on the tiny test model in the browser page and returns its traced
-// activations, to compare with the PyTorch goldens. The page imports the engine's own modules
+// Runs the TypeScript text encoder and DiT on the tiny test model in the browser page and returns
+// their traced activations, to compare with the PyTorch goldens. The page imports the engine's own modules
 // from the Vite dev server; this file runs inside the page (imported there), not in Node.
-import { readTensorBytes } from '../../src/gpu/buffers.ts';
+import { readTensorBytes, uploadF32Tensor } from '../../src/gpu/buffers.ts';
 import { openGpu } from '../../src/gpu/device.ts';
 import { BufferPool } from '../../src/gpu/pool.ts';
-import { tensorView, type Tensor } from '../../src/gpu/tensor.ts';
+import { tensorView } from '../../src/gpu/tensor.ts';
 import { parseModelConfig } from '../../src/model/config.ts';
 import { Dit } from '../../src/model/dit.ts';
 import { GpuWeights } from '../../src/model/gpu_weights.ts';
+import { T5Encoder } from '../../src/model/text_encoder.ts';
 import { ForwardRecorder, UniformCache, type Trace } from '../../src/model/recorder.ts';
 import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
 
@@ -17,10 +18,40 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function upload(device: GPUDevice, data: Float32Array, shape: number[]): Tensor {
-  const buffer = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-  device.queue.writeBuffer(buffer, 0, new Float32Array(data));
-  return tensorView(buffer, shape, 'f32');
+const upload = (device: GPUDevice, data: Float32Array, shape: number[]) => uploadF32Tensor(device, data, shape, 'input');
+
+async function tinyModel(part: 'dit' | 'text_encoder') {
+  const manifest = await (await fetch('/models/tiny-test/manifest.json')).json();
+  const weights = new WeightSet([SafetensorsFile.parse(await fetchBytes(`/models/tiny-test/${part}.safetensors`), part)]);
+  const golden = SafetensorsFile.parse(await fetchBytes(`/tests/fixtures/goldens/${part}.safetensors`), 'goldens');
+  return { config: parseModelConfig(manifest.config), weights, golden };
+}
+
+async function readTraces(device: GPUDevice, traced: Trace): Promise<Record<string, number[]>> {
+  const traces: Record<string, number[]> = {};
+  for (const [name, tensor] of traced) {
+    traces[name] = Array.from(new Float32Array(await readTensorBytes(device, tensor.buffer, 0, tensor.byteSize)));
+  }
+  return traces;
+}
+
+/** The text encoder on the golden prompt's ids, with every traced tensor read back. */
+export async function runTextEncoderGolden(): Promise<Record<string, number[]>> {
+  const { config, weights, golden } = await tinyModel('text_encoder');
+  const { device } = await openGpu();
+  const ids = golden.f32('input.ids'); // I32 in the file; exact as f32 for small ids
+  const length = golden.f32('input.mask').reduce((sum, m) => sum + m, 0);
+  const idsBuffer = device.createBuffer({ size: ids.length * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(idsBuffer, 0, Uint32Array.from(ids));
+  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, weights), weights, 'f32');
+  const traced: Trace = new Map();
+  const r = new ForwardRecorder(device, new BufferPool(device), new UniformCache(device), undefined, traced);
+  // The ids are u32; the tensor's dtype only sizes the binding (4-byte elements).
+  encoder.encode(r, tensorView(idsBuffer, [ids.length], 'f32'), length);
+  r.submit();
+  const traces = await readTraces(device, traced);
+  device.destroy();
+  return traces;
 }
 
 export interface TracedRun {
@@ -31,10 +62,7 @@ export interface TracedRun {
 
 /** The DiT forward on the golden inputs, with every traced tensor read back. */
 export async function runDitGolden(): Promise<TracedRun> {
-  const manifest = await (await fetch('/models/tiny-test/manifest.json')).json();
-  const config = parseModelConfig(manifest.config);
-  const weights = new WeightSet([SafetensorsFile.parse(await fetchBytes('/models/tiny-test/dit.safetensors'), 'dit')]);
-  const golden = SafetensorsFile.parse(await fetchBytes('/tests/fixtures/goldens/dit.safetensors'), 'goldens');
+  const { config, weights, golden } = await tinyModel('dit');
   const input = (name: string) => ({ data: golden.f32(name), shape: golden.info(name).shape });
 
   const { device } = await openGpu();
@@ -71,10 +99,7 @@ export async function runDitGolden(): Promise<TracedRun> {
   await step();
   const second = pool.stats();
 
-  const traces: Record<string, number[]> = {};
-  for (const [name, tensor] of traced) {
-    traces[name] = Array.from(new Float32Array(await readTensorBytes(device, tensor.buffer, 0, tensor.byteSize)));
-  }
+  const traces = await readTraces(device, traced);
   device.destroy();
   return {
     traces,

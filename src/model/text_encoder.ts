@@ -1,0 +1,111 @@
+// The T5-style text encoder, composed from the WGSL kernels. Reads like its PyTorch twin,
+// models/train/text_encoder.py (umT5's structure: RMSNorm without mean or bias, per-layer
+// relative position bias, no 1/√d attention scale, gated-GELU FFN, no biases anywhere).
+import { gatherKernel } from '../gpu/ops/embedding.ts';
+import { relativePositionBucket } from '../gpu/reference/embedding.ts';
+import { uploadF32Tensor } from '../gpu/buffers.ts';
+import type { DType, Tensor } from '../gpu/tensor.ts';
+import type { TextEncoderConfig } from './config.ts';
+import type { GpuWeights } from './gpu_weights.ts';
+import { attention, geluTanhMul, linear, linearGatedResidual, rmsNorm } from './layers.ts';
+import type { ForwardRecorder } from './recorder.ts';
+import type { WeightSet } from './weights.ts';
+
+export class T5Encoder {
+  /** Per block: the relative-position bias as the attention kernel's table (heads, 2·L − 1). */
+  private biasTables: Tensor[] | null = null;
+  private biasTablesLength = 0;
+  private ones: Tensor | null = null;
+
+  constructor(
+    readonly config: TextEncoderConfig,
+    private readonly weights: GpuWeights,
+    /** CPU access to the bucket embeddings, which become bias tables once at load. */
+    private readonly cpuWeights: WeightSet,
+    readonly dtype: DType,
+  ) {
+    if (dtype !== 'f32') throw new Error('The text encoder runs in f32 only so far.');
+  }
+
+  private w(name: string): Tensor {
+    return this.weights.get(name, this.dtype);
+  }
+
+  /**
+   * ids (text_len) u32, the prompt's tokens then padding → (text_len, dim). Rows past `length`
+   * are zeroed: that is the DiT's context, which attends over all text_len rows.
+   */
+  encode(r: ForwardRecorder, ids: Tensor, length: number): Tensor {
+    const c = this.config;
+    const textLen = ids.shape[0]!;
+    const x = r.tensor([textLen, c.dim], this.dtype);
+    r.run(gatherKernel, { count: textLen, dim: c.dim, precision: this.dtype }, { ids, out: x, table: this.w('token_embedding.weight') });
+    r.trace('token_embedding', x);
+    const tables = this.biasTablesFor(r.device, textLen);
+    const ones = this.onesVector(r.device);
+    for (let i = 0; i < c.num_layers; i++) {
+      const p = `blocks.${i}.`;
+      // Self-attention: no scale, the learned relative bias, padded keys masked.
+      const h = rmsNorm(r, x, this.w(`${p}norm1.weight`), c.eps);
+      const q = linear(r, h, this.w(`${p}attn.q.weight`), null);
+      const k = linear(r, h, this.w(`${p}attn.k.weight`), null);
+      const v = linear(r, h, this.w(`${p}attn.v.weight`), null);
+      r.free(h);
+      const attended = attention(r, q, k, v, { heads: c.num_heads, headDim: c.head_dim, scale: 1, kvValid: length, bias: tables[i]! });
+      r.free(q, k, v);
+      linearGatedResidual(r, x, attended, this.w(`${p}attn.o.weight`), null, ones);
+      r.free(attended);
+      // Gated-GELU FFN: fc2(fc1(h) · gelu_tanh(gate(h))).
+      const h2 = rmsNorm(r, x, this.w(`${p}norm2.weight`), c.eps);
+      const a = linear(r, h2, this.w(`${p}ffn.fc1.weight`), null);
+      const g = linear(r, h2, this.w(`${p}ffn.gate.0.weight`), null);
+      r.free(h2);
+      const gated = geluTanhMul(r, a, g);
+      r.free(a, g);
+      linearGatedResidual(r, x, gated, this.w(`${p}ffn.fc2.weight`), null, ones);
+      r.free(gated);
+      r.trace(`blocks.${i}`, x);
+    }
+    const out = rmsNorm(r, x, this.w('norm.weight'), c.eps);
+    r.free(x);
+    r.trace('output', out);
+    r.clearRows(out, length);
+    r.trace('output.padded', out);
+    return out;
+  }
+
+  /**
+   * T5's bias depends only on key − query, so each block's (heads, L, L) bias is a table over the
+   * 2·L − 1 offsets: built on the CPU once per text length from the bucket embeddings.
+   */
+  private biasTablesFor(device: GPUDevice, textLen: number): Tensor[] {
+    if (!this.biasTables || this.biasTablesLength !== textLen) {
+      for (const table of this.biasTables ?? []) table.buffer.destroy();
+      this.biasTablesLength = textLen;
+      const c = this.config;
+      const span = 2 * textLen - 1;
+      this.biasTables = Array.from({ length: c.num_layers }, (_, i) => {
+        const embedding = this.cpuWeights.load(`blocks.${i}.pos_embedding.embedding.weight`, 'f32') as Float32Array; // (buckets, heads)
+        const table = new Float32Array(c.num_heads * span);
+        for (let h = 0; h < c.num_heads; h++) {
+          for (let offset = -(textLen - 1); offset <= textLen - 1; offset++) {
+            const bucket = relativePositionBucket(offset, { numBuckets: c.num_buckets, maxDistance: c.max_distance });
+            table[h * span + offset + textLen - 1] = embedding[bucket * c.num_heads + h]!;
+          }
+        }
+        return uploadF32Tensor(device, table, [c.num_heads, span], `t5-bias-${i}`);
+      });
+    }
+    return this.biasTables;
+  }
+
+  private onesVector(device: GPUDevice): Tensor {
+    this.ones ??= uploadF32Tensor(device, new Float32Array(this.config.dim).fill(1), [this.config.dim], 'ones');
+    return this.ones;
+  }
+
+  destroy(): void {
+    for (const table of this.biasTables ?? []) table.buffer.destroy();
+    this.ones?.buffer.destroy();
+  }
+}
