@@ -14,7 +14,7 @@ const golden = SafetensorsFile.parse(new Uint8Array(readFileSync('tests/fixtures
 // products per output, two blocks deep; activations are O(1).
 const TOLERANCE = { atol: 2e-4, rtol: 1e-3 };
 
-test('DiT forward matches the PyTorch goldens at every traced stage, and memory stays flat', async ({ page }) => {
+test('DiT on tiny-test, loaded through its manifest, matches the PyTorch goldens at every traced stage; memory stays flat', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto(HARNESS);
   const run = await page.evaluate(async () => ((await import('/tests/support/model_page.ts' as string)) as ModelPage).runDitGolden());

@@ -11,6 +11,7 @@ import { GpuWeights } from '../../src/model/gpu_weights.ts';
 import { T5Encoder } from '../../src/model/text_encoder.ts';
 import { ForwardRecorder, UniformCache, type Trace } from '../../src/model/recorder.ts';
 import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
+import { downloadModel } from '../../src/store/download.ts';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -20,11 +21,12 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 const upload = (device: GPUDevice, data: Float32Array, shape: number[]) => uploadF32Tensor(device, data, shape, 'input');
 
+/** The tiny test model loaded the way the engine loads models: manifest, files, sizes and sha256 checked. */
 async function tinyModel(part: 'dit' | 'text_encoder') {
-  const manifest = await (await fetch('/models/tiny-test/manifest.json')).json();
-  const weights = new WeightSet([SafetensorsFile.parse(await fetchBytes(`/models/tiny-test/${part}.safetensors`), part)]);
+  const { info, files } = await downloadModel('/models/tiny-test/manifest.json', async () => {});
+  const weights = new WeightSet([SafetensorsFile.parse(files.get(`${part}.safetensors`)!, part)]);
   const golden = SafetensorsFile.parse(await fetchBytes(`/tests/fixtures/goldens/${part}.safetensors`), 'goldens');
-  return { config: parseModelConfig(manifest.config), weights, golden };
+  return { config: parseModelConfig(info.config), weights, golden };
 }
 
 async function readTraces(device: GPUDevice, traced: Trace): Promise<Record<string, number[]>> {
