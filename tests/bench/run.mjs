@@ -44,6 +44,10 @@ try {
     async (s) => (await import('/tests/bench/kernels.ts')).measureModelKernels(s),
     shapes,
   );
+  const model = await page.evaluate(
+    async ({ config, tiny }) => (await import('/tests/bench/model.ts')).measureModel(config, tiny),
+    { config, tiny: configName === 'tiny-test' },
+  );
   const peak = measured.results.find((r) => r.name === 'fma peak').gflops;
   const rows = measured.results.map((r) => ({ ...r, ofPeak: r.gflops / peak }));
   const table = [
@@ -53,12 +57,17 @@ try {
     '|---|---|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.name} | ${r.shape} | ${r.precision} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(2)} | ${(100 * r.ofPeak).toFixed(1)}% |`),
   ].join('\n');
-  console.log(`\n${table}\n`);
+  const modelTable = [
+    '| forward (ours, WGSL, f32) | parameters | tokens | ms |',
+    '|---|---:|---:|---:|',
+    ...model.map((m) => `| ${m.part} | ${m.parameters.toLocaleString('en')} | ${m.tokens} | ${m.ms.toFixed(1)} |`),
+  ].join('\n');
+  console.log(`\n${table}\n\n${modelTable}\n`);
   const stamp = new Date().toISOString();
-  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows }, null, 2) + '\n');
+  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows, model }, null, 2) + '\n');
   writeFileSync(
     'tests/bench/RESULTS.md',
-    `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n`,
+    `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n\n${modelTable}\n`,
   );
 } finally {
   await browser.close();
