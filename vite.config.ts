@@ -30,6 +30,9 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
+  // onnxruntime-web ships ready-made ES bundles that find their .wasm files next to themselves;
+  // pre-bundling would move them away from those files and reload pages on first import.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022' },
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },

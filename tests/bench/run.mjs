@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { BASE_ARGS, findChromium, WEBGPU_ARG } from '../support/chromium.mjs';
+import { measurePeers, peerTable } from './peers.mjs';
 
 const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'tiny';
 const configName = size === 's' ? 'zoetrope-s' : 'tiny-test';
@@ -62,12 +63,16 @@ try {
     '|---|---:|---:|---:|',
     ...model.map((m) => `| ${m.part} | ${m.parameters.toLocaleString('en')} | ${m.tokens} | ${m.ms.toFixed(1)} |`),
   ].join('\n');
-  console.log(`\n${table}\n\n${modelTable}\n`);
+  // Peers run the ONNX export of the same DiT (the tiny test model's graph) on the same adapter.
+  const peers = configName === 'tiny-test' ? await measurePeers(page) : null;
+  const oursDit = peers ? await page.evaluate(async () => (await import('/tests/support/model_page.ts')).timeDitGolden()) : null;
+  const peersMd = peers ? peerTable(peers, oursDit) : '_Peers run at the tiny size only (the ONNX export exists for tiny-test)._';
+  console.log(`\n${table}\n\n${modelTable}\n\n${peersMd}\n`);
   const stamp = new Date().toISOString();
-  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows, model }, null, 2) + '\n');
+  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows, model, peers, oursDit }, null, 2) + '\n');
   writeFileSync(
     'tests/bench/RESULTS.md',
-    `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n\n${modelTable}\n`,
+    `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n\n${modelTable}\n\n${peersMd}\n`,
   );
 } finally {
   await browser.close();

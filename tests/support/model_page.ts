@@ -62,8 +62,8 @@ export interface TracedRun {
   pool: { liveAfterFirst: number; heldAfterFirst: number; liveAfterSecond: number; heldAfterSecond: number };
 }
 
-/** The DiT forward on the golden inputs, with every traced tensor read back. */
-export async function runDitGolden(): Promise<TracedRun> {
+/** The tiny DiT set up on the golden inputs; `step` records, submits and awaits one forward. */
+async function ditOnGoldenInputs() {
   const { config, weights, golden } = await tinyModel('dit');
   const input = (name: string) => ({ data: golden.f32(name), shape: golden.info(name).shape });
 
@@ -95,6 +95,12 @@ export async function runDitGolden(): Promise<TracedRun> {
     r.submit();
     await device.queue.onSubmittedWorkDone();
   };
+  return { device, pool, step, golden };
+}
+
+/** The DiT forward on the golden inputs, with every traced tensor read back. */
+export async function runDitGolden(): Promise<TracedRun> {
+  const { device, pool, step } = await ditOnGoldenInputs();
   const traced: Trace = new Map();
   await step(traced);
   const first = pool.stats();
@@ -107,4 +113,27 @@ export async function runDitGolden(): Promise<TracedRun> {
     traces,
     pool: { liveAfterFirst: first.liveBytes, heldAfterFirst: first.heldBytes, liveAfterSecond: second.liveBytes, heldAfterSecond: second.heldBytes },
   };
+}
+
+/**
+ * Median time of one DiT forward (text embedding and cross-attention K/V included, as in the ONNX
+ * graph) on the golden inputs, and the largest difference of its output from the golden: the
+ * benchmark's "ours" beside the onnxruntime-web peers running the same graph on the same inputs.
+ */
+export async function timeDitGolden(runs = 5): Promise<{ ms: number; maxAbsDiff: number }> {
+  const { device, step, golden } = await ditOnGoldenInputs();
+  const traced: Trace = new Map();
+  await step(traced); // warm-up: pipelines compile, weights upload
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await step();
+    times.push(performance.now() - start);
+  }
+  const output = (await readTraces(device, traced)).output!;
+  const expected = golden.f32('output');
+  const maxAbsDiff = output.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected[i]!)), 0);
+  device.destroy();
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(runs / 2)]!, maxAbsDiff };
 }
