@@ -97,7 +97,7 @@ def sha256(path):
 def export_onnx(cfg, models, out_dir, blobs):
     """The four ONNX graphs, weights linked into the safetensors."""
     import onnx
-    from onnx_export import export, link_external_f16, strip_names
+    from onnx_export import double_to_float, export, link_external_f16, strip_names
 
     te_cfg, dit_cfg = cfg['text_encoder'], cfg['dit']
     c, L = dit_cfg['in_channels'], dit_cfg['text_len']
@@ -143,6 +143,7 @@ def export_onnx(cfg, models, out_dir, blobs):
         n = link_external_f16(model, blobs[part], part + '.safetensors')
         if n != len(list(module.parameters())):
             raise RuntimeError(f'{name}: linked {n} of {len(list(module.parameters()))} parameters')
+        double_to_float(model)
         strip_names(model)
         path = os.path.join(out_dir, name + '.onnx')
         onnx.save(model, path)

@@ -69,6 +69,30 @@ def link_external_f16(model, file_bytes, location, prefix=''):
     return len(casts)
 
 
+def double_to_float(model):
+    """Make every float64 value in the graph float32: Cast(to=DOUBLE) casts to FLOAT instead, and DOUBLE
+    constants become FLOAT. The PyTorch twin computes the timestep sinusoid, RoPE angles and a norm's eps
+    in float64 (as upstream), which the tracer keeps; but onnxruntime-web's native WebGPU build has no
+    DOUBLE Cast on any EP and refuses such graphs. Angles of small integer positions and 1e-12 lose
+    nothing that matters in float32 (the graphs still match the goldens to 1e-4).
+    Returns the number of nodes changed."""
+    changed = 0
+    for node in model.graph.node:
+        for attr in node.attribute:
+            if node.op_type == 'Cast' and attr.name == 'to' and attr.i == TensorProto.DOUBLE:
+                attr.i = TensorProto.FLOAT
+                changed += 1
+            elif attr.type == onnx.AttributeProto.TENSOR and attr.t.data_type == TensorProto.DOUBLE:
+                value = numpy_helper.to_array(attr.t).astype('float32')
+                attr.t.CopyFrom(numpy_helper.from_array(value, attr.t.name))
+                changed += 1
+    for init in model.graph.initializer:
+        if init.data_type == TensorProto.DOUBLE:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype('float32'), init.name))
+            changed += 1
+    return changed
+
+
 def strip_names(model):
     """Drop node names and doc strings and give intermediate values short names: all optional or
     internal in ONNX, and about half of the tiny graphs' bytes (torch names every value by its path)."""

@@ -79,18 +79,11 @@ test('VAE decoder and encoder on the WebGPU EP match the PyTorch goldens', async
   }
 });
 
-// The native C++ WebGPU EP (`onnxruntime-web/webgpu` in 1.30) cannot yet create a session for
-// the VAE: the export's `Constant(DOUBLE 1e-12) → Cast(to FLOAT)` (F.normalize's eps) gets no EP,
-// because that build's CPU EP has no Cast kernel for DOUBLE ("Provider type for Cast node with
-// name '' is not set"). With that one constant stored as FLOAT, both VAE graphs run on the native
-// EP and match the goldens (max |diff| 6e-7). This test passes when the graph runs and matches,
-// or fails with exactly that error (annotated as known); any other outcome fails it.
-test('VAE decoder on the native WebGPU EP build: matches, or fails only for the known Cast(DOUBLE)', async ({ page }) => {
-  const result = await runInPage(page, [['vae_decoder', 'webgpu']], 'webgpu').catch((error: unknown) => String(error));
-  if (typeof result === 'string') {
-    expect(result).toMatch(/Provider type for Cast node with name '.*' is not set/);
-    test.info().annotations.push({ type: 'known', description: 'native WebGPU EP: Cast from DOUBLE has no kernel' });
-    return;
-  }
+// The native C++ WebGPU EP (`onnxruntime-web/webgpu` in 1.30) has no Cast from DOUBLE on any EP,
+// so the export turns the twin's float64 constants and casts into float32
+// (models/train/onnx_export.py, double_to_float). Both VAE graphs must run there too.
+test('VAE decoder and encoder on the native WebGPU EP build match the PyTorch goldens', async ({ page }) => {
+  const result = await runInPage(page, [['vae_decoder', 'webgpu'], ['vae_encoder', 'webgpu']], 'webgpu');
   expectClose(result.runs[0]!.data, EXPECTED.vae_decoder(), TOLERANCE, 'VAE decoder frames (native WebGPU EP)');
+  expectClose(result.runs[1]!.data, EXPECTED.vae_encoder(), TOLERANCE, 'VAE encoder latents (native WebGPU EP)');
 });
