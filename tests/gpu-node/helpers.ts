@@ -46,9 +46,37 @@ export function randomValues(length: number, seed: number, lo = -1, hi = 1): num
   });
 }
 
-/** |actual − expected| ≤ atol + rtol·|expected| everywhere; the message names the worst element. */
+/**
+ * |actual − expected| ≤ atol + rtol·|expected| everywhere; the message names the worst element.
+ * With ZOETROPE_REPORT_ERRORS=1 in the environment every comparison also logs its largest
+ * absolute error and how much of its allowance it used, for tuning a tolerance to the numbers.
+ */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): void {
+  if (process.env.ZOETROPE_REPORT_ERRORS) reportErrors(actual, expected, tolerance);
   const { index, excess } = worstExcess(actual, expected, tolerance);
   const where = index >= 0 ? `element ${index}: got ${actual[index]}, expected ${expected[index]}` : 'empty';
   expect(excess, `${where} (atol ${tolerance.atol}, rtol ${tolerance.rtol})`).toBeLessThanOrEqual(0);
+}
+
+function reportErrors(actual: ArrayLike<number>, expected: ArrayLike<number>, { atol, rtol }: Tolerance): void {
+  let [maxAbs, maxUsed] = [0, 0];
+  for (let i = 0; i < actual.length; i++) {
+    const diff = Math.abs(actual[i]! - expected[i]!);
+    maxAbs = Math.max(maxAbs, diff);
+    const allowance = atol + rtol * Math.abs(expected[i]!);
+    maxUsed = Math.max(maxUsed, diff === 0 ? 0 : diff / allowance);
+  }
+  const name = expect.getState().currentTestName ?? '?';
+  console.log(`errors | ${name} | max abs ${maxAbs.toExponential(2)} | ${(100 * maxUsed).toFixed(1)}% of tolerance`);
+}
+
+/**
+ * The allowance of a kernel that computes in f32 and stores T, at `precision`: for f16 the
+ * relative part becomes that of the store. WGSL lets an inexact f32 → f16 conversion pick either
+ * neighbour, so up to one ulp, < 2^-10 ≈ 9.8e-4 relative (lavapipe rounds to nearest: half that),
+ * which dwarfs the f32 rtol; the atol (f32 error near 0) is kept. References must take inputs
+ * already rounded to f16 (roundToStorage), or the input rounding counts too.
+ */
+export function storedAs(precision: Precision, f32: Tolerance): Tolerance {
+  return precision === 'f16' ? { atol: f32.atol, rtol: 1e-3 } : f32;
 }
