@@ -1,5 +1,6 @@
 // GPU buffer helpers shared by the engine's parts.
-import { tensorView, type Tensor } from './tensor.ts';
+import { toF16Array } from './f16.ts';
+import { tensorView, type DType, type Tensor } from './tensor.ts';
 
 export function createStorage(device: GPUDevice, byteLength: number, label: string): GPUBuffer {
   return device.createBuffer({
@@ -27,13 +28,23 @@ export async function readTensorBytes(device: GPUDevice, buffer: GPUBuffer, offs
   }
 }
 
-/** An f32 tensor holding `data`, in a buffer of its own (tables and constants made once per model). */
-export function uploadF32Tensor(device: GPUDevice, data: Float32Array, shape: readonly number[], label: string): Tensor {
+/**
+ * A tensor holding `data` in a buffer of its own (tables and constants made once per model),
+ * stored as f32 or rounded to f16.
+ */
+export function uploadTensor(device: GPUDevice, data: Float32Array, shape: readonly number[], label: string, dtype: DType = 'f32'): Tensor {
+  const bytes = dtype === 'f32' ? new Uint8Array(new Float32Array(data).buffer) : new Uint8Array(toF16Array(data).buffer);
+  const padded = new Uint8Array(Math.max(4, Math.ceil(bytes.byteLength / 4) * 4));
+  padded.set(bytes);
   const buffer = device.createBuffer({
     label,
-    size: Math.max(4, data.byteLength),
+    size: padded.byteLength,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
   });
-  device.queue.writeBuffer(buffer, 0, new Float32Array(data));
-  return tensorView(buffer, shape, 'f32');
+  device.queue.writeBuffer(buffer, 0, padded);
+  return tensorView(buffer, shape, dtype);
+}
+
+export function uploadF32Tensor(device: GPUDevice, data: Float32Array, shape: readonly number[], label: string): Tensor {
+  return uploadTensor(device, data, shape, label, 'f32');
 }

@@ -12,7 +12,10 @@ import { ropeTable } from '../gpu/ops/rope.ts';
 import { tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
 import { ditInputChannels, type DitConfig } from './config.ts';
 import type { GpuWeights } from './gpu_weights.ts';
-import { add, attention, chunk, layerNorm, linear, linearGatedResidual, lnModulate, rmsNorm, rope, silu } from './layers.ts';
+import type { Constants } from './constants.ts';
+import {
+  add, attention, chunk, layerNorm, linear, linearGatedResidual, linearToF32, lnModulate, releaseCopy, rmsNorm, rope, silu, toStorage,
+} from './layers.ts';
 import type { ForwardRecorder } from './recorder.ts';
 
 /** Text state for one prompt: per block, the cross-attention keys and values (text_len, dim). */
@@ -37,20 +40,18 @@ export class Dit {
   /** f32 (cos, sin) table of RoPE angles for positions 0‥ropePositions − 1, uploaded once. */
   private ropeTable: Tensor | null = null;
   private readonly ropePositions = 256;
-  /** A (dim) vector of ones: the gate of the ungated cross-attention residual. */
-  private ones: Tensor | null = null;
 
   constructor(
     readonly config: DitConfig,
     private readonly weights: GpuWeights,
     /**
-     * Storage precision of weights and activations. Only f32 is wired so far: the f16 path needs
-     * the f32-residual variants of the norm kernels at every boundary of the residual stream.
+     * Storage precision of the weights and of every activation a matmul or attention reads. The
+     * residual stream, the timestep terms and the modulation stay f32 at either precision (as Wan
+     * computes them), and so do the inputs and the output velocity.
      */
     readonly dtype: DType,
-  ) {
-    if (dtype !== 'f32') throw new Error('The DiT runs in f32 only so far (f16 kernels exist; the mixed-precision wiring does not).');
-  }
+    private readonly constants: Constants,
+  ) {}
 
   private w(name: string): Tensor {
     return this.weights.get(name, this.dtype);
@@ -89,15 +90,19 @@ export class Dit {
     const tokens = grid.frames * grid.height * grid.width;
 
     // Patch embedding of concat(x, clean·mask, mask): a Linear over each 1×2×2 patch.
+    const [a, b, m] = [inputs.x, inputs.cleanMasked, inputs.mask].map((t) => toStorage(r, t, this.dtype)) as [Tensor, Tensor, Tensor];
     const patches = r.tensor([tokens, ditInputChannels(c) * 4], this.dtype);
     r.run(
       patchifyConcatKernel,
       { channels, channelsB: channels, channelsC: 1, frames, height: latentH, width: latentW, precision: this.dtype },
-      { a: inputs.x, b: inputs.cleanMasked, c: inputs.mask, tokens: patches },
+      { a, b, c: m, tokens: patches },
     );
+    releaseCopy(r, a, inputs.x);
+    releaseCopy(r, b, inputs.cleanMasked);
+    releaseCopy(r, m, inputs.mask);
     const patchWeight = this.w('patch_embedding.weight');
     const embedWeight = tensorView(patchWeight.buffer, [c.dim, ditInputChannels(c) * 4], this.dtype); // Conv3d → Linear
-    const x = linear(r, patches, embedWeight, this.w('patch_embedding.bias')); // (L, dim): the residual stream
+    const x = linearToF32(r, patches, embedWeight, this.w('patch_embedding.bias'), this.constants); // (L, dim): the f32 residual stream
     r.free(patches);
     r.trace('patch_embedding', x);
 
@@ -106,9 +111,11 @@ export class Dit {
     r.run(timestepEmbeddingKernel, { count: 1, freqDim: c.freq_dim, precision: this.dtype }, { t: inputs.t, embedding: sinusoid });
     r.trace('time_sinusoid', sinusoid);
     const hidden = linear(r, sinusoid, this.w('time_embedding.0.weight'), this.w('time_embedding.0.bias'), 'silu');
-    const e = linear(r, hidden, this.w('time_embedding.2.weight'), this.w('time_embedding.2.bias')); // (1, dim)
+    const e = linearToF32(r, hidden, this.w('time_embedding.2.weight'), this.w('time_embedding.2.bias'), this.constants); // (1, dim) f32
     const eSilu = silu(r, e);
-    const e0 = linear(r, eSilu, this.w('time_projection.1.weight'), this.w('time_projection.1.bias')); // (1, 6·dim)
+    const eSiluT = toStorage(r, eSilu, this.dtype);
+    const e0 = linearToF32(r, eSiluT, this.w('time_projection.1.weight'), this.w('time_projection.1.bias'), this.constants); // (1, 6·dim) f32
+    releaseCopy(r, eSiluT, eSilu);
     r.free(sinusoid, hidden, eSilu);
     r.trace('time_embedding', e);
     r.trace('time_projection', e0);
@@ -119,14 +126,14 @@ export class Dit {
     }
 
     // Head: modulated LayerNorm with (head.modulation + e), then Linear to 1·2·2·C per token.
-    const h = lnModulate(r, x, { e, table: this.w32('head.modulation'), chunks: 2, shift: 0, scale: 1, eBroadcast: true }, c.eps);
-    const head = linear(r, h, this.w('head.head.weight'), this.w('head.head.bias')); // (L, 4·C_out)
+    const h = lnModulate(r, x, { e, table: this.w32('head.modulation'), chunks: 2, shift: 0, scale: 1, eBroadcast: true }, c.eps, this.dtype);
+    const head = linearToF32(r, h, this.w('head.head.weight'), this.w('head.head.bias'), this.constants); // (L, 4·C_out) f32
     r.free(h, x, e, e0);
     r.trace('head', head);
     const velocity = r.tensor([c.out_channels, frames, latentH, latentW], 'f32');
     r.run(
       unpatchifyKernel,
-      { channels: c.out_channels, frames, height: latentH, width: latentW, precision: this.dtype },
+      { channels: c.out_channels, frames, height: latentH, width: latentW, precision: 'f32' },
       { tokens: head, latents: velocity },
     );
     r.free(head);
@@ -151,7 +158,7 @@ export class Dit {
     const shape = { heads: c.num_heads, headDim: c.head_dim, scale: 1 / Math.sqrt(c.head_dim) };
 
     // 1–3. Self-attention on the modulated norm, q/k RMS-normed and rotated; x += gate1 · o(·).
-    const h = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 0, scale: 1 }, c.eps);
+    const h = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 0, scale: 1 }, c.eps, this.dtype);
     const q = this.projectNormed(r, h, `${p}self_attn.q`, `${p}self_attn.norm_q.weight`);
     const k = this.projectNormed(r, h, `${p}self_attn.k`, `${p}self_attn.norm_k.weight`);
     const v = linear(r, h, this.w(`${p}self_attn.v.weight`), this.w(`${p}self_attn.v.bias`));
@@ -164,18 +171,21 @@ export class Dit {
     r.free(attended);
     r.trace(`${p}self_attn`, x);
 
-    // 4. Cross-attention to the text on the affine-normed stream; no gate.
-    const n3 = layerNorm(r, x, c.eps, { weight: this.w(`${p}norm3.weight`), bias: this.w(`${p}norm3.bias`) });
+    // 4. Cross-attention to the text on the affine-normed stream; no gate. (With f16 storage the
+    // norm reads the residual rounded to f16: relative error 2⁻¹¹, like the norm's own output.)
+    const xT = toStorage(r, x, this.dtype);
+    const n3 = layerNorm(r, xT, c.eps, { weight: this.w(`${p}norm3.weight`), bias: this.w(`${p}norm3.bias`) });
+    releaseCopy(r, xT, x);
     const qc = this.projectNormed(r, n3, `${p}cross_attn.q`, `${p}cross_attn.norm_q.weight`);
     r.free(n3);
     const crossed = attention(r, qc, text.keys[i]!, text.values[i]!, shape);
     r.free(qc);
-    linearGatedResidual(r, x, crossed, this.w(`${p}cross_attn.o.weight`), this.w(`${p}cross_attn.o.bias`), this.onesVector(r));
+    linearGatedResidual(r, x, crossed, this.w(`${p}cross_attn.o.weight`), this.w(`${p}cross_attn.o.bias`), this.constants.ones(c.dim));
     r.free(crossed);
     r.trace(`${p}cross_attn`, x);
 
     // 5. FFN on the second modulated norm; x += gate2 · ffn(·).
-    const h2 = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 3, scale: 4 }, c.eps);
+    const h2 = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 3, scale: 4 }, c.eps, this.dtype);
     const up = linear(r, h2, this.w(`${p}ffn.0.weight`), this.w(`${p}ffn.0.bias`), 'gelu_tanh');
     r.free(h2);
     linearGatedResidual(r, x, up, this.w(`${p}ffn.2.weight`), this.w(`${p}ffn.2.bias`), chunk(mod, 5, c.dim));
@@ -199,18 +209,7 @@ export class Dit {
     return this.ropeTable;
   }
 
-  private onesVector(r: ForwardRecorder): Tensor {
-    if (!this.ones) {
-      const data = new Float32Array(this.config.dim).fill(1);
-      const buffer = r.device.createBuffer({ label: 'ones', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-      r.device.queue.writeBuffer(buffer, 0, new Float32Array(data));
-      this.ones = tensorView(buffer, [this.config.dim], 'f32');
-    }
-    return this.ones;
-  }
-
   destroy(): void {
     this.ropeTable?.buffer.destroy();
-    this.ones?.buffer.destroy();
   }
 }

@@ -5,10 +5,12 @@ import { attentionKernel, attentionUniforms } from '../gpu/ops/attention.ts';
 import { siluKernel } from '../gpu/ops/activations.ts';
 import { addKernel, geluTanhMulKernel } from '../gpu/ops/elementwise.ts';
 import { matmulGatedResidualKernel, matmulKernel, matmulUniforms, type MatmulEpilogue, type MatmulParams } from '../gpu/ops/matmul.ts';
-import { lnModulateKernel, type ModulateParams } from '../gpu/ops/modulate.ts';
+import { castToStorageKernel } from '../gpu/ops/cast.ts';
+import { lnModulateF32Kernel, lnModulateKernel, type ModulateParams } from '../gpu/ops/modulate.ts';
 import { layerNormAffineKernel, layerNormKernel, rmsNormKernel } from '../gpu/ops/norm.ts';
 import { ropeKernel } from '../gpu/ops/rope.ts';
-import { elementCount, tensorView, type Tensor } from '../gpu/tensor.ts';
+import { elementCount, tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
+import type { Constants } from './constants.ts';
 import type { ForwardRecorder } from './recorder.ts';
 
 const rows = (t: Tensor) => t.shape[0]!;
@@ -30,6 +32,33 @@ export function linear(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | nul
   const y = r.tensor([params.m, params.n], x.dtype);
   r.run(matmulKernel, params, { params: r.uniform(matmulUniforms(params)), x, w, b: b ?? w, y });
   return y;
+}
+
+/**
+ * y = x·wᵀ + b with y in f32 whatever the weights' precision: for values that live in the f32
+ * residual stream (the patch embedding, timestep terms, the head before unpatchify). Computed as
+ * the gated residual 0 + 1 ⊙ (x·wᵀ + b), which is exact in f32.
+ */
+export function linearToF32(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | null, constants: Constants): Tensor {
+  const y = r.tensor([elementCount(x.shape) / width(x), rows(w)], 'f32');
+  r.zero(y);
+  linearGatedResidual(r, y, x, w, b, constants.ones(rows(w)));
+  return y;
+}
+
+/**
+ * x in the storage type `dtype`: x itself when it already is, else a converted copy. Free the
+ * result with `releaseCopy` so that x is never released twice.
+ */
+export function toStorage(r: ForwardRecorder, x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const y = r.tensor(x.shape, dtype);
+  r.run(castToStorageKernel, { length: elementCount(x.shape), precision: dtype }, { x, y });
+  return y;
+}
+
+export function releaseCopy(r: ForwardRecorder, copy: Tensor, original: Tensor): void {
+  if (copy !== original) r.free(copy);
 }
 
 /** residual += gate ⊙ (x·wᵀ + b), in place; residual and gate are f32 (the residual stream). */
@@ -65,14 +94,17 @@ export interface Modulation {
   eBroadcast?: boolean;
 }
 
-/** LayerNorm(x)·(1 + scale) + shift with shift, scale = (table + e)[chunk]. */
-export function lnModulate(r: ForwardRecorder, x: Tensor, m: Modulation, eps: number): Tensor {
-  const y = r.tensor(x.shape, x.dtype);
+/**
+ * LayerNorm(x)·(1 + scale) + shift with shift, scale = (table + e)[chunk], written in `dtype`.
+ * x, e and the table are f32 (the residual stream); with f16 storage the output is f16.
+ */
+export function lnModulate(r: ForwardRecorder, x: Tensor, m: Modulation, eps: number, dtype: DType): Tensor {
+  const y = r.tensor(x.shape, dtype);
   const params: ModulateParams = {
     rows: rows(x), dim: width(x), chunks: m.chunks, shiftChunk: m.shift, scaleChunk: m.scale,
-    eBroadcast: m.eBroadcast ?? false, eps, precision: x.dtype,
+    eBroadcast: m.eBroadcast ?? false, eps, precision: dtype,
   };
-  r.run(lnModulateKernel, params, { x, y, e: m.e, modulation: m.table });
+  r.run(dtype === 'f32' ? lnModulateKernel : lnModulateF32Kernel, params, { x, y, e: m.e, modulation: m.table });
   return y;
 }
 

@@ -86,6 +86,12 @@ export class ForwardRecorder {
     this.traced.set(name, { ...tensor, buffer: copy, offset: 0 });
   }
 
+  /** Sets every byte of `tensor` to zero. */
+  zero(tensor: Tensor): void {
+    this.endPass();
+    this.encoder.clearBuffer(tensor.buffer, tensor.offset, Math.ceil(tensor.byteSize / 4) * 4);
+  }
+
   /** Zeroes rows [from, rows) of a (rows, width) tensor (text tokens past the prompt's length). */
   clearRows(tensor: Tensor, from: number): void {
     const rowBytes = tensor.byteSize / tensor.shape[0]!;

@@ -3,11 +3,12 @@
 // relative position bias, no 1/√d attention scale, gated-GELU FFN, no biases anywhere).
 import { gatherKernel } from '../gpu/ops/embedding.ts';
 import { relativePositionBucket } from '../gpu/reference/embedding.ts';
-import { uploadF32Tensor } from '../gpu/buffers.ts';
+import { uploadTensor } from '../gpu/buffers.ts';
 import type { DType, Tensor } from '../gpu/tensor.ts';
 import type { TextEncoderConfig } from './config.ts';
 import type { GpuWeights } from './gpu_weights.ts';
-import { attention, geluTanhMul, linear, linearGatedResidual, rmsNorm } from './layers.ts';
+import type { Constants } from './constants.ts';
+import { attention, geluTanhMul, linear, linearGatedResidual, releaseCopy, rmsNorm, toStorage } from './layers.ts';
 import type { ForwardRecorder } from './recorder.ts';
 import type { WeightSet } from './weights.ts';
 
@@ -15,17 +16,16 @@ export class T5Encoder {
   /** Per block: the relative-position bias as the attention kernel's table (heads, 2·L − 1). */
   private biasTables: Tensor[] | null = null;
   private biasTablesLength = 0;
-  private ones: Tensor | null = null;
 
   constructor(
     readonly config: TextEncoderConfig,
     private readonly weights: GpuWeights,
     /** CPU access to the bucket embeddings, which become bias tables once at load. */
     private readonly cpuWeights: WeightSet,
+    /** Storage precision of weights and matmul inputs; the residual stream stays f32. */
     readonly dtype: DType,
-  ) {
-    if (dtype !== 'f32') throw new Error('The text encoder runs in f32 only so far.');
-  }
+    private readonly constants: Constants,
+  ) {}
 
   private w(name: string): Tensor {
     return this.weights.get(name, this.dtype);
@@ -38,15 +38,17 @@ export class T5Encoder {
   encode(r: ForwardRecorder, ids: Tensor, length: number): Tensor {
     const c = this.config;
     const textLen = ids.shape[0]!;
-    const x = r.tensor([textLen, c.dim], this.dtype);
-    r.run(gatherKernel, { count: textLen, dim: c.dim, precision: this.dtype }, { ids, out: x, table: this.w('token_embedding.weight') });
+    // The residual stream is f32 (fp16 T5 residuals are known to overflow), so the embedding table
+    // is kept in f32 too and gathered straight into it.
+    const x = r.tensor([textLen, c.dim], 'f32');
+    r.run(gatherKernel, { count: textLen, dim: c.dim, precision: 'f32' }, { ids, out: x, table: this.weights.get('token_embedding.weight', 'f32') });
     r.trace('token_embedding', x);
     const tables = this.biasTablesFor(r.device, textLen);
-    const ones = this.onesVector(r.device);
+    const ones = this.constants.ones(c.dim);
     for (let i = 0; i < c.num_layers; i++) {
       const p = `blocks.${i}.`;
       // Self-attention: no scale, the learned relative bias, padded keys masked.
-      const h = rmsNorm(r, x, this.w(`${p}norm1.weight`), c.eps);
+      const h = this.norm(r, x, `${p}norm1.weight`);
       const q = linear(r, h, this.w(`${p}attn.q.weight`), null);
       const k = linear(r, h, this.w(`${p}attn.k.weight`), null);
       const v = linear(r, h, this.w(`${p}attn.v.weight`), null);
@@ -56,7 +58,7 @@ export class T5Encoder {
       linearGatedResidual(r, x, attended, this.w(`${p}attn.o.weight`), null, ones);
       r.free(attended);
       // Gated-GELU FFN: fc2(fc1(h) · gelu_tanh(gate(h))).
-      const h2 = rmsNorm(r, x, this.w(`${p}norm2.weight`), c.eps);
+      const h2 = this.norm(r, x, `${p}norm2.weight`);
       const a = linear(r, h2, this.w(`${p}ffn.fc1.weight`), null);
       const g = linear(r, h2, this.w(`${p}ffn.gate.0.weight`), null);
       r.free(h2);
@@ -66,12 +68,20 @@ export class T5Encoder {
       r.free(gated);
       r.trace(`blocks.${i}`, x);
     }
-    const out = rmsNorm(r, x, this.w('norm.weight'), c.eps);
+    const out = this.norm(r, x, 'norm.weight');
     r.free(x);
     r.trace('output', out);
     r.clearRows(out, length);
     r.trace('output.padded', out);
     return out;
+  }
+
+  /** RMSNorm of the f32 residual stream, read in the storage type (rounding it first with f16). */
+  private norm(r: ForwardRecorder, x: Tensor, weight: string): Tensor {
+    const xT = toStorage(r, x, this.dtype);
+    const y = rmsNorm(r, xT, this.w(weight), this.config.eps);
+    releaseCopy(r, xT, x);
+    return y;
   }
 
   /**
@@ -93,19 +103,13 @@ export class T5Encoder {
             table[h * span + offset + textLen - 1] = embedding[bucket * c.num_heads + h]!;
           }
         }
-        return uploadF32Tensor(device, table, [c.num_heads, span], `t5-bias-${i}`);
+        return uploadTensor(device, table, [c.num_heads, span], `t5-bias-${i}`, this.dtype); // the attention kernel reads T
       });
     }
     return this.biasTables;
   }
 
-  private onesVector(device: GPUDevice): Tensor {
-    this.ones ??= uploadF32Tensor(device, new Float32Array(this.config.dim).fill(1), [this.config.dim], 'ones');
-    return this.ones;
-  }
-
   destroy(): void {
     for (const table of this.biasTables ?? []) table.buffer.destroy();
-    this.ones?.buffer.destroy();
   }
 }

@@ -6,6 +6,7 @@ import { BufferPool } from '../../src/gpu/pool.ts';
 import { uploadF32Tensor } from '../../src/gpu/buffers.ts';
 import { tensorView } from '../../src/gpu/tensor.ts';
 import { parseModelConfig, type ModelConfig } from '../../src/model/config.ts';
+import { Constants } from '../../src/model/constants.ts';
 import { Dit } from '../../src/model/dit.ts';
 import { GpuWeights } from '../../src/model/gpu_weights.ts';
 import { ditParameters, parameterCount, textEncoderParameters, type ParameterShapes } from '../../src/model/parameters.ts';
@@ -59,7 +60,7 @@ export async function measureModel(configJson: unknown, useTinyWeights: boolean,
   const ditWeights = useTinyWeights ? await fetchWeights('dit') : randomWeights(ditParameters(config.dit), 1);
   const textWeights = useTinyWeights ? await fetchWeights('text_encoder') : randomWeights(textEncoderParameters(config.text_encoder), 2);
 
-  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, textWeights), textWeights, 'f32');
+  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, textWeights), textWeights, 'f32', new Constants(device));
   const textLen = config.text_encoder.text_len;
   const idsBuffer = device.createBuffer({ size: textLen * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(idsBuffer, 0, Uint32Array.from({ length: textLen }, (_, i) => (i * 7) % config.text_encoder.vocab_size));
@@ -83,7 +84,7 @@ export async function measureModel(configJson: unknown, useTinyWeights: boolean,
     t: uploadF32Tensor(device, Float32Array.of(750), [1], 't'),
   };
   const context = uploadF32Tensor(device, Float32Array.from({ length: textLen * config.dit.text_dim }, (_, i) => Math.cos(i)), [textLen, config.dit.text_dim], 'context');
-  const dit = new Dit(config.dit, new GpuWeights(device, ditWeights), 'f32');
+  const dit = new Dit(config.dit, new GpuWeights(device, ditWeights), 'f32', new Constants(device));
   const prep = new ForwardRecorder(device, pool, uniforms);
   const text = dit.prepareText(prep, context);
   prep.submit();

@@ -3,9 +3,11 @@
 // from the Vite dev server; this file runs inside the page (imported there), not in Node.
 import { readTensorBytes, uploadF32Tensor } from '../../src/gpu/buffers.ts';
 import { openGpu } from '../../src/gpu/device.ts';
+import { fromF16Array } from '../../src/gpu/f16.ts';
 import { BufferPool } from '../../src/gpu/pool.ts';
 import { tensorView } from '../../src/gpu/tensor.ts';
 import { parseModelConfig } from '../../src/model/config.ts';
+import { Constants } from '../../src/model/constants.ts';
 import { Dit } from '../../src/model/dit.ts';
 import { GpuWeights } from '../../src/model/gpu_weights.ts';
 import { T5Encoder } from '../../src/model/text_encoder.ts';
@@ -32,7 +34,8 @@ async function tinyModel(part: 'dit' | 'text_encoder') {
 async function readTraces(device: GPUDevice, traced: Trace): Promise<Record<string, number[]>> {
   const traces: Record<string, number[]> = {};
   for (const [name, tensor] of traced) {
-    traces[name] = Array.from(new Float32Array(await readTensorBytes(device, tensor.buffer, 0, tensor.byteSize)));
+    const bytes = await readTensorBytes(device, tensor.buffer, 0, tensor.byteSize);
+    traces[name] = Array.from(tensor.dtype === 'f32' ? new Float32Array(bytes) : fromF16Array(new Uint16Array(bytes)));
   }
   return traces;
 }
@@ -45,7 +48,7 @@ export async function runTextEncoderGolden(): Promise<Record<string, number[]>> 
   const length = golden.f32('input.mask').reduce((sum, m) => sum + m, 0);
   const idsBuffer = device.createBuffer({ size: ids.length * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(idsBuffer, 0, Uint32Array.from(ids));
-  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, weights), weights, 'f32');
+  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, weights), weights, 'f32', new Constants(device));
   const traced: Trace = new Map();
   const r = new ForwardRecorder(device, new BufferPool(device), new UniformCache(device), undefined, traced);
   // The ids are u32; the tensor's dtype only sizes the binding (4-byte elements).
@@ -85,7 +88,7 @@ async function ditOnGoldenInputs() {
 
   const pool = new BufferPool(device);
   const uniforms = new UniformCache(device);
-  const dit = new Dit(config.dit, new GpuWeights(device, weights), 'f32');
+  const dit = new Dit(config.dit, new GpuWeights(device, weights), 'f32', new Constants(device));
 
   const step = async (traced?: Trace) => {
     const r = new ForwardRecorder(device, pool, uniforms, undefined, traced);
