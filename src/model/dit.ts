@@ -62,10 +62,15 @@ export class Dit {
     return this.weights.get(name, 'f32');
   }
 
-  /** context (text_len, text_dim) → per-block cross-attention keys and values. Once per prompt. */
+  /**
+   * context (text_len, text_dim), in f32 or the storage type → per-block cross-attention keys and
+   * values. Once per prompt.
+   */
   prepareText(r: ForwardRecorder, context: Tensor): DitText {
     const { eps } = this.config;
-    const hidden = linear(r, context, this.w('text_embedding.0.weight'), this.w('text_embedding.0.bias'), 'gelu_tanh');
+    const contextT = toStorage(r, context, this.dtype);
+    const hidden = linear(r, contextT, this.w('text_embedding.0.weight'), this.w('text_embedding.0.bias'), 'gelu_tanh');
+    releaseCopy(r, contextT, context);
     const text = linear(r, hidden, this.w('text_embedding.2.weight'), this.w('text_embedding.2.bias')); // (Lt, dim)
     r.free(hidden);
     r.trace('text_embedding', text);

@@ -51,11 +51,11 @@ export function randomValues(length: number, seed: number, lo = -1, hi = 1): num
  * With ZOETROPE_REPORT_ERRORS=1 in the environment every comparison also logs its largest
  * absolute error and how much of its allowance it used, for tuning a tolerance to the numbers.
  */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): void {
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance, label = ''): void {
   if (process.env.ZOETROPE_REPORT_ERRORS) reportErrors(actual, expected, tolerance);
   const { index, excess } = worstExcess(actual, expected, tolerance);
   const where = index >= 0 ? `element ${index}: got ${actual[index]}, expected ${expected[index]}` : 'empty';
-  expect(excess, `${where} (atol ${tolerance.atol}, rtol ${tolerance.rtol})`).toBeLessThanOrEqual(0);
+  expect(excess, `${label ? `${label}: ` : ''}${where} (atol ${tolerance.atol}, rtol ${tolerance.rtol})`).toBeLessThanOrEqual(0);
 }
 
 function reportErrors(actual: ArrayLike<number>, expected: ArrayLike<number>, { atol, rtol }: Tolerance): void {
