@@ -9,7 +9,7 @@ import { uploadF32Tensor } from '../gpu/buffers.ts';
 import { patchifyConcatKernel, unpatchifyKernel } from '../gpu/ops/patchify.ts';
 import { timestepEmbeddingKernel } from '../gpu/ops/embedding.ts';
 import { ropeTable } from '../gpu/ops/rope.ts';
-import { tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
+import { type DType, type Tensor } from '../gpu/tensor.ts';
 import { ditInputChannels, type DitConfig } from './config.ts';
 import type { GpuWeights } from './gpu_weights.ts';
 import type { Constants } from './constants.ts';
@@ -57,6 +57,11 @@ export class Dit {
     return this.weights.get(name, this.dtype);
   }
 
+  /** A Linear weight (out, in), in row blocks that each fit a binding. */
+  private m(name: string) {
+    return this.weights.matrix(`${name}.weight`, this.dtype);
+  }
+
   /** Weights read by the f32 residual stream and modulation kernels. */
   private w32(name: string): Tensor {
     return this.weights.get(name, 'f32');
@@ -69,19 +74,19 @@ export class Dit {
   prepareText(r: ForwardRecorder, context: Tensor): DitText {
     const { eps } = this.config;
     const contextT = toStorage(r, context, this.dtype);
-    const hidden = linear(r, contextT, this.w('text_embedding.0.weight'), this.w('text_embedding.0.bias'), 'gelu_tanh');
+    const hidden = linear(r, contextT, this.m('text_embedding.0'), this.w('text_embedding.0.bias'), 'gelu_tanh');
     releaseCopy(r, contextT, context);
-    const text = linear(r, hidden, this.w('text_embedding.2.weight'), this.w('text_embedding.2.bias')); // (Lt, dim)
+    const text = linear(r, hidden, this.m('text_embedding.2'), this.w('text_embedding.2.bias')); // (Lt, dim)
     r.free(hidden);
     r.trace('text_embedding', text);
     const keys: Tensor[] = [];
     const values: Tensor[] = [];
     for (let i = 0; i < this.config.num_layers; i++) {
       const p = `blocks.${i}.cross_attn.`;
-      const k = linear(r, text, this.w(`${p}k.weight`), this.w(`${p}k.bias`));
+      const k = linear(r, text, this.m(`${p}k`), this.w(`${p}k.bias`));
       keys.push(rmsNorm(r, k, this.w(`${p}norm_k.weight`), eps));
       r.free(k);
-      values.push(linear(r, text, this.w(`${p}v.weight`), this.w(`${p}v.bias`)));
+      values.push(linear(r, text, this.m(`${p}v`), this.w(`${p}v.bias`)));
     }
     r.free(text);
     return { keys, values };
@@ -105,9 +110,8 @@ export class Dit {
     releaseCopy(r, a, inputs.x);
     releaseCopy(r, b, inputs.cleanMasked);
     releaseCopy(r, m, inputs.mask);
-    const patchWeight = this.w('patch_embedding.weight');
-    const embedWeight = tensorView(patchWeight.buffer, [c.dim, ditInputChannels(c) * 4], this.dtype); // Conv3d → Linear
-    const x = linearToF32(r, patches, embedWeight, this.w('patch_embedding.bias'), this.constants); // (L, dim): the f32 residual stream
+    // The Conv3d weight (dim, 2C+1, 1, 2, 2) as a matrix is the Linear over flattened patches.
+    const x = linearToF32(r, patches, this.m('patch_embedding'), this.w('patch_embedding.bias'), this.constants); // (L, dim): the f32 residual stream
     r.free(patches);
     r.trace('patch_embedding', x);
 
@@ -115,11 +119,11 @@ export class Dit {
     const sinusoid = r.tensor([1, c.freq_dim], this.dtype);
     r.run(timestepEmbeddingKernel, { count: 1, freqDim: c.freq_dim, precision: this.dtype }, { t: inputs.t, embedding: sinusoid });
     r.trace('time_sinusoid', sinusoid);
-    const hidden = linear(r, sinusoid, this.w('time_embedding.0.weight'), this.w('time_embedding.0.bias'), 'silu');
-    const e = linearToF32(r, hidden, this.w('time_embedding.2.weight'), this.w('time_embedding.2.bias'), this.constants); // (1, dim) f32
+    const hidden = linear(r, sinusoid, this.m('time_embedding.0'), this.w('time_embedding.0.bias'), 'silu');
+    const e = linearToF32(r, hidden, this.m('time_embedding.2'), this.w('time_embedding.2.bias'), this.constants); // (1, dim) f32
     const eSilu = silu(r, e);
     const eSiluT = toStorage(r, eSilu, this.dtype);
-    const e0 = linearToF32(r, eSiluT, this.w('time_projection.1.weight'), this.w('time_projection.1.bias'), this.constants); // (1, 6·dim) f32
+    const e0 = linearToF32(r, eSiluT, this.m('time_projection.1'), this.w('time_projection.1.bias'), this.constants); // (1, 6·dim) f32
     releaseCopy(r, eSiluT, eSilu);
     r.free(sinusoid, hidden, eSilu);
     r.trace('time_embedding', e);
@@ -132,7 +136,7 @@ export class Dit {
 
     // Head: modulated LayerNorm with (head.modulation + e), then Linear to 1·2·2·C per token.
     const h = lnModulate(r, x, { e, table: this.w32('head.modulation'), chunks: 2, shift: 0, scale: 1, eBroadcast: true }, c.eps, this.dtype);
-    const head = linearToF32(r, h, this.w('head.head.weight'), this.w('head.head.bias'), this.constants); // (L, 4·C_out) f32
+    const head = linearToF32(r, h, this.m('head.head'), this.w('head.head.bias'), this.constants); // (L, 4·C_out) f32
     r.free(h, x, e, e0);
     r.trace('head', head);
     const velocity = r.tensor([c.out_channels, frames, latentH, latentW], 'f32');
@@ -166,13 +170,13 @@ export class Dit {
     const h = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 0, scale: 1 }, c.eps, this.dtype);
     const q = this.projectNormed(r, h, `${p}self_attn.q`, `${p}self_attn.norm_q.weight`);
     const k = this.projectNormed(r, h, `${p}self_attn.k`, `${p}self_attn.norm_k.weight`);
-    const v = linear(r, h, this.w(`${p}self_attn.v.weight`), this.w(`${p}self_attn.v.bias`));
+    const v = linear(r, h, this.m(`${p}self_attn.v`), this.w(`${p}self_attn.v.bias`));
     r.free(h);
     rope(r, q, table, grid);
     rope(r, k, table, grid);
     const attended = attention(r, q, k, v, shape);
     r.free(q, k, v);
-    linearGatedResidual(r, x, attended, this.w(`${p}self_attn.o.weight`), this.w(`${p}self_attn.o.bias`), chunk(mod, 2, c.dim));
+    linearGatedResidual(r, x, attended, this.m(`${p}self_attn.o`), this.w(`${p}self_attn.o.bias`), chunk(mod, 2, c.dim));
     r.free(attended);
     r.trace(`${p}self_attn`, x);
 
@@ -185,22 +189,22 @@ export class Dit {
     r.free(n3);
     const crossed = attention(r, qc, text.keys[i]!, text.values[i]!, shape);
     r.free(qc);
-    linearGatedResidual(r, x, crossed, this.w(`${p}cross_attn.o.weight`), this.w(`${p}cross_attn.o.bias`), this.constants.ones(c.dim));
+    linearGatedResidual(r, x, crossed, this.m(`${p}cross_attn.o`), this.w(`${p}cross_attn.o.bias`), this.constants.ones(c.dim));
     r.free(crossed);
     r.trace(`${p}cross_attn`, x);
 
     // 5. FFN on the second modulated norm; x += gate2 · ffn(·).
     const h2 = lnModulate(r, x, { e: e0, table: modulation, chunks: 6, shift: 3, scale: 4 }, c.eps, this.dtype);
-    const up = linear(r, h2, this.w(`${p}ffn.0.weight`), this.w(`${p}ffn.0.bias`), 'gelu_tanh');
+    const up = linear(r, h2, this.m(`${p}ffn.0`), this.w(`${p}ffn.0.bias`), 'gelu_tanh');
     r.free(h2);
-    linearGatedResidual(r, x, up, this.w(`${p}ffn.2.weight`), this.w(`${p}ffn.2.bias`), chunk(mod, 5, c.dim));
+    linearGatedResidual(r, x, up, this.m(`${p}ffn.2`), this.w(`${p}ffn.2.bias`), chunk(mod, 5, c.dim));
     r.free(up, mod);
     r.trace(`blocks.${i}`, x);
   }
 
   /** RMSNorm(W·h + b) over the full dim: Wan's q/k projection with qk_norm. */
   private projectNormed(r: ForwardRecorder, h: Tensor, linearName: string, normWeight: string): Tensor {
-    const projected = linear(r, h, this.w(`${linearName}.weight`), this.w(`${linearName}.bias`));
+    const projected = linear(r, h, this.m(`${linearName}`), this.w(`${linearName}.bias`));
     const normed = rmsNorm(r, projected, this.w(normWeight), this.config.eps);
     r.free(projected);
     return normed;

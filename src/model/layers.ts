@@ -22,15 +22,30 @@ export function chunk(t: Tensor, index: number, size: number): Tensor {
   return tensorView(t.buffer, [size], t.dtype, t.offset + index * size * bytes);
 }
 
-function matmulParams(x: Tensor, w: Tensor, b: Tensor | null): MatmulParams {
-  return { m: elementCount(x.shape) / width(x), n: rows(w), k: width(w), precision: w.dtype, hasBias: b !== null };
+/** A Linear weight (N, K): one tensor, or blocks of whole rows when it exceeds a binding. */
+export type Matrix = Tensor | readonly Tensor[];
+
+const blocksOf = (w: Matrix): readonly Tensor[] => ('shape' in w ? [w] : w);
+const rowsOf = (w: Matrix) => blocksOf(w).reduce((sum, block) => sum + rows(block), 0);
+
+/** One matmul per row block of w, each writing its own columns of the (M, N) output. */
+function eachBlock(x: Tensor, w: Matrix, b: Tensor | null, run: (params: MatmulParams, block: Tensor) => void): void {
+  const n = rowsOf(w);
+  let nOffset = 0;
+  for (const block of blocksOf(w)) {
+    const m = elementCount(x.shape) / width(x);
+    run({ m, n: rows(block), k: width(block), precision: block.dtype, hasBias: b !== null, yStride: n, nOffset }, block);
+    nOffset += rows(block);
+  }
 }
 
 /** y = act(x·wᵀ + b): x (M, K), w (N, K) → y (M, N). */
-export function linear(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | null, epilogue: MatmulEpilogue = 'none'): Tensor {
-  const params = { ...matmulParams(x, w, b), epilogue };
-  const y = r.tensor([params.m, params.n], x.dtype);
-  r.run(matmulKernel, params, { params: r.uniform(matmulUniforms(params)), x, w, b: b ?? w, y });
+export function linear(r: ForwardRecorder, x: Tensor, w: Matrix, b: Tensor | null, epilogue: MatmulEpilogue = 'none'): Tensor {
+  const y = r.tensor([elementCount(x.shape) / width(x), rowsOf(w)], x.dtype);
+  eachBlock(x, w, b, (base, block) => {
+    const params = { ...base, epilogue };
+    r.run(matmulKernel, params, { params: r.uniform(matmulUniforms(params)), x, w: block, b: b ?? block, y });
+  });
   return y;
 }
 
@@ -39,10 +54,10 @@ export function linear(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | nul
  * residual stream (the patch embedding, timestep terms, the head before unpatchify). Computed as
  * the gated residual 0 + 1 ⊙ (x·wᵀ + b), which is exact in f32.
  */
-export function linearToF32(r: ForwardRecorder, x: Tensor, w: Tensor, b: Tensor | null, constants: Constants): Tensor {
-  const y = r.tensor([elementCount(x.shape) / width(x), rows(w)], 'f32');
+export function linearToF32(r: ForwardRecorder, x: Tensor, w: Matrix, b: Tensor | null, constants: Constants): Tensor {
+  const y = r.tensor([elementCount(x.shape) / width(x), rowsOf(w)], 'f32');
   r.zero(y);
-  linearGatedResidual(r, y, x, w, b, constants.ones(rows(w)));
+  linearGatedResidual(r, y, x, w, b, constants.ones(rowsOf(w)));
   return y;
 }
 
@@ -62,9 +77,10 @@ export function releaseCopy(r: ForwardRecorder, copy: Tensor, original: Tensor):
 }
 
 /** residual += gate ⊙ (x·wᵀ + b), in place; residual and gate are f32 (the residual stream). */
-export function linearGatedResidual(r: ForwardRecorder, residual: Tensor, x: Tensor, w: Tensor, b: Tensor | null, gate: Tensor): void {
-  const params = matmulParams(x, w, b);
-  r.run(matmulGatedResidualKernel, params, { params: r.uniform(matmulUniforms(params)), x, w, b: b ?? w, gate, residual });
+export function linearGatedResidual(r: ForwardRecorder, residual: Tensor, x: Tensor, w: Matrix, b: Tensor | null, gate: Tensor): void {
+  eachBlock(x, w, b, (params, block) => {
+    r.run(matmulGatedResidualKernel, params, { params: r.uniform(matmulUniforms(params)), x, w: block, b: b ?? block, gate, residual });
+  });
 }
 
 /** LayerNorm over the last dim, without affine or with (weight, bias). */

@@ -31,6 +31,11 @@ export class T5Encoder {
     return this.weights.get(name, this.dtype);
   }
 
+  /** A Linear weight (out, in), in row blocks that each fit a binding. */
+  private m(name: string) {
+    return this.weights.matrix(`${name}.weight`, this.dtype);
+  }
+
   /**
    * ids (text_len) u32, the prompt's tokens then padding → (text_len, dim). Rows past `length`
    * are zeroed: that is the DiT's context, which attends over all text_len rows.
@@ -41,7 +46,13 @@ export class T5Encoder {
     // The residual stream is f32 (fp16 T5 residuals are known to overflow), so the embedding table
     // is kept in f32 too and gathered straight into it.
     const x = r.tensor([textLen, c.dim], 'f32');
-    r.run(gatherKernel, { count: textLen, dim: c.dim, precision: 'f32' }, { ids, out: x, table: this.weights.get('token_embedding.weight', 'f32') });
+    // A table too large for one binding comes in row blocks; each gather fills the ids in its block.
+    let rowBegin = 0;
+    for (const table of this.weights.matrix('token_embedding.weight', 'f32')) {
+      const rowEnd = rowBegin + table.shape[0]!;
+      r.run(gatherKernel, { count: textLen, dim: c.dim, rowBegin, rowEnd, precision: 'f32' }, { ids, out: x, table });
+      rowBegin = rowEnd;
+    }
     r.trace('token_embedding', x);
     const tables = this.biasTablesFor(r.device, textLen);
     const ones = this.constants.ones(c.dim);
@@ -49,22 +60,22 @@ export class T5Encoder {
       const p = `blocks.${i}.`;
       // Self-attention: no scale, the learned relative bias, padded keys masked.
       const h = this.norm(r, x, `${p}norm1.weight`);
-      const q = linear(r, h, this.w(`${p}attn.q.weight`), null);
-      const k = linear(r, h, this.w(`${p}attn.k.weight`), null);
-      const v = linear(r, h, this.w(`${p}attn.v.weight`), null);
+      const q = linear(r, h, this.m(`${p}attn.q`), null);
+      const k = linear(r, h, this.m(`${p}attn.k`), null);
+      const v = linear(r, h, this.m(`${p}attn.v`), null);
       r.free(h);
       const attended = attention(r, q, k, v, { heads: c.num_heads, headDim: c.head_dim, scale: 1, kvValid: length, bias: tables[i]! });
       r.free(q, k, v);
-      linearGatedResidual(r, x, attended, this.w(`${p}attn.o.weight`), null, ones);
+      linearGatedResidual(r, x, attended, this.m(`${p}attn.o`), null, ones);
       r.free(attended);
       // Gated-GELU FFN: fc2(fc1(h) · gelu_tanh(gate(h))).
       const h2 = this.norm(r, x, `${p}norm2.weight`);
-      const a = linear(r, h2, this.w(`${p}ffn.fc1.weight`), null);
-      const g = linear(r, h2, this.w(`${p}ffn.gate.0.weight`), null);
+      const a = linear(r, h2, this.m(`${p}ffn.fc1`), null);
+      const g = linear(r, h2, this.m(`${p}ffn.gate.0`), null);
       r.free(h2);
       const gated = geluTanhMul(r, a, g);
       r.free(a, g);
-      linearGatedResidual(r, x, gated, this.w(`${p}ffn.fc2.weight`), null, ones);
+      linearGatedResidual(r, x, gated, this.m(`${p}ffn.fc2`), null, ones);
       r.free(gated);
       r.trace(`blocks.${i}`, x);
     }

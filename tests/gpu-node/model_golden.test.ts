@@ -58,3 +58,23 @@ describe.each(['f32', 'f16'] as const)('tiny-test in %s', (dtype) => {
     expect(compared).toBeGreaterThanOrEqual(12);
   });
 });
+
+// Weights larger than a storage binding are uploaded as row blocks (src/model/gpu_weights.ts). A
+// 4 KiB limit splits every Linear of the tiny model (and the embedding table) into several blocks;
+// the result must not change.
+describe('tiny-test with every weight split into row blocks', () => {
+  const split = (part: 'dit' | 'text_encoder') => ({ ...setup(part), maxBindingBytes: 4096 });
+
+  test('text encoder', async () => {
+    const traces = await textEncoderOnGoldens(device, split('text_encoder'), 'f32');
+    expectClose(traces.output!, setup('text_encoder').golden.f32('output'), TOLERANCE.f32, 'split output');
+  });
+
+  test('DiT', async () => {
+    const { step } = ditOnGoldens(device, split('dit'), 'f16');
+    const traced: Trace = new Map();
+    await step(traced);
+    const traces = await readTraces(device, traced);
+    expectClose(traces.output!, setup('dit').golden.f32('output'), TOLERANCE.f16, 'split f16 output');
+  });
+});

@@ -17,6 +17,8 @@ export interface GoldenSetup {
   config: ModelConfig;
   weights: WeightSet;
   golden: SafetensorsFile;
+  /** A binding limit below the weights' size, to exercise weights split into row blocks. */
+  maxBindingBytes?: number;
 }
 
 const upload = (device: GPUDevice, data: Float32Array, shape: number[]) => uploadF32Tensor(device, data, shape, 'input');
@@ -31,12 +33,12 @@ export async function readTraces(device: GPUDevice, traced: Trace): Promise<Reco
 }
 
 /** The text encoder on the golden prompt's ids; every traced tensor read back. */
-export async function textEncoderOnGoldens(device: GPUDevice, { config, weights, golden }: GoldenSetup, dtype: DType) {
+export async function textEncoderOnGoldens(device: GPUDevice, { config, weights, golden, maxBindingBytes }: GoldenSetup, dtype: DType) {
   const ids = golden.f32('input.ids'); // I32 in the file; exact as f32 for small ids
   const length = golden.f32('input.mask').reduce((sum, m) => sum + m, 0);
   const idsBuffer = device.createBuffer({ size: ids.length * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(idsBuffer, 0, Uint32Array.from(ids));
-  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, weights), weights, dtype, new Constants(device));
+  const encoder = new T5Encoder(config.text_encoder, new GpuWeights(device, weights, maxBindingBytes), weights, dtype, new Constants(device));
   const traced: Trace = new Map();
   const r = new ForwardRecorder(device, new BufferPool(device), new UniformCache(device), undefined, traced);
   // The ids are u32; the tensor's dtype only sizes the binding (4-byte elements).
@@ -46,7 +48,7 @@ export async function textEncoderOnGoldens(device: GPUDevice, { config, weights,
 }
 
 /** The tiny DiT set up on the golden inputs; `step` records, submits and awaits one forward. */
-export function ditOnGoldens(device: GPUDevice, { config, weights, golden }: GoldenSetup, dtype: DType) {
+export function ditOnGoldens(device: GPUDevice, { config, weights, golden, maxBindingBytes }: GoldenSetup, dtype: DType) {
   const input = (name: string) => ({ data: golden.f32(name), shape: golden.info(name).shape });
   const x = input('input.x');
   const clean = input('input.clean');
@@ -64,7 +66,7 @@ export function ditOnGoldens(device: GPUDevice, { config, weights, golden }: Gol
   const context = upload(device, input('input.context').data, input('input.context').shape);
   const pool = new BufferPool(device);
   const uniforms = new UniformCache(device);
-  const dit = new Dit(config.dit, new GpuWeights(device, weights), dtype, new Constants(device));
+  const dit = new Dit(config.dit, new GpuWeights(device, weights, maxBindingBytes), dtype, new Constants(device));
   const step = async (traced?: Trace) => {
     const r = new ForwardRecorder(device, pool, uniforms, undefined, traced);
     const text = dit.prepareText(r, context);
