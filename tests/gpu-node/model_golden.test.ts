@@ -3,6 +3,7 @@
 // tests (tests/gpu/*_golden.spec.ts) cover f32 there.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KernelProfiler } from '../../src/gpu/profiler.ts';
 import type { DType } from '../../src/gpu/tensor.ts';
 import { parseModelConfig } from '../../src/model/config.ts';
 import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
@@ -77,4 +78,17 @@ describe('tiny-test with every weight split into row blocks', () => {
     const traces = await readTraces(device, traced);
     expectClose(traces.output!, setup('dit').golden.f32('output'), TOLERANCE.f16, 'split f16 output');
   });
+});
+
+// Per-kernel timing through the recorder (one compute pass per kernel, timestamps resolved in the
+// same submission, read after it): the profile of one DiT step names its kernels.
+test('a profiled DiT step reports time per kernel, and its result is unchanged', async () => {
+  const { step } = ditOnGoldens(device, setup('dit'), 'f32', new KernelProfiler(device));
+  const traced: Trace = new Map();
+  const report = await step(traced);
+  const traces = await readTraces(device, traced);
+  expectClose(traces.output!, setup('dit').golden.f32('output'), TOLERANCE.f32, 'profiled output');
+  const names = report!.kernels.map((k) => k.name);
+  expect(names).toEqual(expect.arrayContaining(['matmul', 'attention', 'norm.rms_norm', 'rope.rope', 'patchify.patchify_concat']));
+  expect(report!.kernels.every((k) => k.count > 0 && k.totalMs >= 0)).toBe(true);
 });

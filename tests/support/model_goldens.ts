@@ -4,6 +4,7 @@
 import { readTensorBytes, uploadF32Tensor } from '../../src/gpu/buffers.ts';
 import { fromF16Array } from '../../src/gpu/f16.ts';
 import { BufferPool } from '../../src/gpu/pool.ts';
+import type { KernelProfiler, ProfileReport } from '../../src/gpu/profiler.ts';
 import { tensorView, type DType } from '../../src/gpu/tensor.ts';
 import type { ModelConfig } from '../../src/model/config.ts';
 import { Constants } from '../../src/model/constants.ts';
@@ -48,7 +49,7 @@ export async function textEncoderOnGoldens(device: GPUDevice, { config, weights,
 }
 
 /** The tiny DiT set up on the golden inputs; `step` records, submits and awaits one forward. */
-export function ditOnGoldens(device: GPUDevice, { config, weights, golden, maxBindingBytes }: GoldenSetup, dtype: DType) {
+export function ditOnGoldens(device: GPUDevice, { config, weights, golden, maxBindingBytes }: GoldenSetup, dtype: DType, profiler?: KernelProfiler) {
   const input = (name: string) => ({ data: golden.f32(name), shape: golden.info(name).shape });
   const x = input('input.x');
   const clean = input('input.clean');
@@ -67,13 +68,15 @@ export function ditOnGoldens(device: GPUDevice, { config, weights, golden, maxBi
   const pool = new BufferPool(device);
   const uniforms = new UniformCache(device);
   const dit = new Dit(config.dit, new GpuWeights(device, weights, maxBindingBytes), dtype, new Constants(device));
-  const step = async (traced?: Trace) => {
-    const r = new ForwardRecorder(device, pool, uniforms, undefined, traced);
+  /** One forward; with a profiler, resolves with its per-kernel report. */
+  const step = async (traced?: Trace): Promise<ProfileReport | undefined> => {
+    const r = new ForwardRecorder(device, pool, uniforms, profiler, traced);
     const text = dit.prepareText(r, context);
     const velocity = dit.forward(r, inputs, text);
     r.free(velocity, ...text.keys, ...text.values);
     r.submit();
     await device.queue.onSubmittedWorkDone();
+    return profiler?.read();
   };
   return { pool, step };
 }
