@@ -1,30 +1,13 @@
 // Pointwise activations (shaders/activations.wgsl); CPU references in ../reference/activations.ts.
 import source from '../../../shaders/activations.wgsl?raw';
-import { defineKernel, grid2d, type Precision } from '../kernel.ts';
+import { pointwiseKernel } from './pointwise.ts';
 
-export interface PointwiseParams {
-  /** Number of elements. */
-  length: number;
-  precision: Precision;
-  workgroupSize?: number;
-}
+export type { PointwiseParams } from './pointwise.ts';
 
-const DEFAULT_WORKGROUP_SIZE = 64;
+const bindings = [
+  ['x', 'read-only-storage'],
+  ['y', 'storage'],
+] as const;
 
-function pointwiseKernel(entryPoint: 'gelu_tanh' | 'silu') {
-  return defineKernel({
-    name: `activations.${entryPoint}`,
-    code: source,
-    entryPoint,
-    bindings: [
-      ['x', 'read-only-storage'],
-      ['y', 'storage'],
-    ] as const,
-    precision: (p: PointwiseParams) => p.precision,
-    overrides: (p: PointwiseParams) => ({ WORKGROUP_SIZE: p.workgroupSize ?? DEFAULT_WORKGROUP_SIZE }),
-    grid: (p: PointwiseParams) => grid2d(Math.ceil(p.length / (p.workgroupSize ?? DEFAULT_WORKGROUP_SIZE))),
-  });
-}
-
-export const geluTanhKernel = pointwiseKernel('gelu_tanh');
-export const siluKernel = pointwiseKernel('silu');
+export const geluTanhKernel = pointwiseKernel('activations.gelu_tanh', source, 'gelu_tanh', bindings);
+export const siluKernel = pointwiseKernel('activations.silu', source, 'silu', bindings);
