@@ -1,6 +1,6 @@
 // `npm run bench`: measures the engine in headless Chromium's WebGPU and prints ratios side by
 // side (kernel vs the adapter's measured FMA peak; f16 vs f32 where the adapter has shader-f16).
-// Writes tests/bench/results.json and tests/bench/RESULTS.md.
+// Writes tests/bench/results.json and RESULTS.md (with --size s: results-s.json, RESULTS-s.md).
 //
 //   npm run bench                # the tiny test model's shapes
 //   npm run bench -- --size s    # zoetrope-s shapes (~1k tokens): minutes per forward on SwiftShader
@@ -45,8 +45,9 @@ try {
     async (s) => (await import('/tests/bench/kernels.ts')).measureModelKernels(s),
     shapes,
   );
+  // At zoetrope-s size a DiT step takes minutes on SwiftShader: one timed run after the warm-up.
   const model = await page.evaluate(
-    async ({ config, tiny }) => (await import('/tests/bench/model.ts')).measureModel(config, tiny),
+    async ({ config, tiny }) => (await import('/tests/bench/model.ts')).measureModel(config, tiny, tiny ? 3 : 1),
     { config, tiny: configName === 'tiny-test' },
   );
   const peak = measured.results.find((r) => r.name === 'fma peak').gflops;
@@ -69,9 +70,10 @@ try {
   const peersMd = peers ? peerTable(peers, oursDit) : '_Peers run at the tiny size only (the ONNX export exists for tiny-test)._';
   console.log(`\n${table}\n\n${modelTable}\n\n${peersMd}\n`);
   const stamp = new Date().toISOString();
-  writeFileSync('tests/bench/results.json', JSON.stringify({ stamp, config: configName, shapes, ...measured, rows, model, peers, oursDit }, null, 2) + '\n');
+  const suffix = size === 's' ? '-s' : '';
+  writeFileSync(`tests/bench/results${suffix}.json`, JSON.stringify({ stamp, config: configName, shapes, ...measured, rows, model, peers, oursDit }, null, 2) + '\n');
   writeFileSync(
-    'tests/bench/RESULTS.md',
+    `tests/bench/RESULTS${suffix}.md`,
     `# Benchmark results\n\nLast run ${stamp} with \`npm run bench${size === 's' ? ' -- --size s' : ''}\` (${configName} shapes, ${tokens} tokens).\n\n${table}\n\n${modelTable}\n\n${peersMd}\n`,
   );
 } finally {
