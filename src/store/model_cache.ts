@@ -1,0 +1,198 @@
+// The model store: every model file lives in IndexedDB (model_db.ts), fetched once and then
+// loaded from there with no network at all, which is what makes Zoetrope work offline.
+//
+// A load looks the manifest URL up first. A model stored whole under that URL is served from its
+// saved manifest without asking the server anything (so a changed manifest is only seen after
+// `delete`, or under a new URL: publish versions under versioned URLs). Each cached file is
+// checked against its sha256 on every load; a file whose bytes changed on disk is dropped and
+// fetched again. Files not yet (fully) stored are downloaded, resuming cut downloads.
+import type { LoadProgress, ModelInfo } from '../worker/api.ts';
+import { EngineError } from '../worker/errors.ts';
+import { fetchManifest, sha256Hex } from './download.ts';
+import { downloadFile } from './file_download.ts';
+import { deleteFile, deleteModel, filesOf, openModelDb, readStoredBytes, saveModel, type FileRecord, type ModelDb } from './model_db.ts';
+import { isQuotaError, storageFull, type StorageEstimate } from './store_errors.ts';
+
+/** 4 MiB: large enough that per-write overhead is small, small enough that a cut loses little. */
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface CachedModel {
+  name: string;
+  version: string;
+  manifestUrl: string;
+  /** Bytes of the whole model, as its manifest lists them. */
+  totalBytes: number;
+  /** Bytes of it stored here; equal to totalBytes once every file is complete. */
+  storedBytes: number;
+  complete: boolean;
+  savedAt: number;
+}
+
+export interface StorageUse extends StorageEstimate {
+  /** Whether the browser promised not to evict this site's storage under pressure. */
+  persisted: boolean;
+}
+
+export interface LoadedModel {
+  info: ModelInfo;
+  files: Map<string, Uint8Array<ArrayBuffer>>;
+}
+
+export interface ModelStoreOptions {
+  /** Chunk size for files written from now on (tests use small chunks to exercise resume). */
+  chunkBytes?: number;
+}
+
+export class ModelStore {
+  private constructor(
+    private readonly db: ModelDb,
+    private readonly chunkBytes: number,
+  ) {}
+
+  static async open(options: ModelStoreOptions = {}): Promise<ModelStore> {
+    let db: ModelDb;
+    try {
+      db = await openModelDb();
+    } catch (cause) {
+      throw new EngineError(
+        'internal',
+        'This browser does not let Zoetrope store models (IndexedDB is unavailable, as in some private windows). Use a normal window.',
+        cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+      );
+    }
+    return new ModelStore(db, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  }
+
+  /** Loads every file of the model at `manifestUrl`, from IndexedDB where it can, else from the network. */
+  async load(manifestUrl: string, onProgress?: (progress: LoadProgress) => void | Promise<void>, signal?: AbortSignal): Promise<LoadedModel> {
+    const url = new URL(manifestUrl, globalThis.location?.href).href;
+    const info = await this.manifest(url, signal);
+    const files = new Map<string, Uint8Array<ArrayBuffer>>();
+    const started = performance.now();
+    let doneBefore = 0;
+    let notified = false;
+
+    for (const [fileIndex, file] of info.files.entries()) {
+      signal?.throwIfAborted();
+      // Speed is the pace of this load (cache reads and downloads alike), which is what an ETA needs.
+      const report = async (loaded: number) => {
+        const seconds = Math.max(1e-3, (performance.now() - started) / 1000);
+        const loadedBytes = doneBefore + loaded;
+        await onProgress?.({
+          file: file.path,
+          fileIndex,
+          fileCount: info.files.length,
+          loadedBytes,
+          totalBytes: info.totalBytes,
+          bytesPerSecond: Math.max(1, loadedBytes) / seconds,
+        });
+      };
+      let bytes = await this.cachedFile(info.name, file.sha256, file.bytes);
+      if (!bytes) {
+        if (!notified) {
+          await this.beforeDownload(info);
+          notified = true;
+        }
+        const record = (await this.db.get('files', [info.name, file.sha256])) ?? this.newRecord(info.name, file.sha256, file.bytes);
+        const fileUrl = new URL(file.path, url).href;
+        try {
+          bytes = await downloadFile({ db: this.db, url: fileUrl, file, record, onBytes: report, signal });
+        } catch (error) {
+          throw isQuotaError(error) ? storageFull(info.name, await this.missingBytes(info), await this.estimate(), String(error)) : error;
+        }
+      }
+      files.set(file.path, bytes);
+      await report(file.bytes);
+      doneBefore += file.bytes;
+    }
+    return { info, files };
+  }
+
+  /** Every saved model, complete or not, with how much of it is stored. */
+  async list(): Promise<CachedModel[]> {
+    const [models, files] = await Promise.all([this.db.getAll('models'), this.db.getAll('files')]);
+    return models.map(({ name, manifestUrl, info, savedAt }) => {
+      const mine = new Map(files.filter((f) => f.model === name).map((f) => [f.sha256, f]));
+      const storedBytes = info.files.reduce((sum, f) => sum + (mine.get(f.sha256)?.storedBytes ?? 0), 0);
+      const complete = info.files.every((f) => mine.get(f.sha256)?.complete === true);
+      return { name, version: info.version, manifestUrl, totalBytes: info.totalBytes, storedBytes, complete, savedAt };
+    });
+  }
+
+  /** Removes a model and all its bytes; false if no model of that name was stored. */
+  delete(name: string): Promise<boolean> {
+    return deleteModel(this.db, name);
+  }
+
+  async usage(): Promise<StorageUse> {
+    const estimate = (await this.estimate()) ?? { usage: 0, quota: 0 };
+    const persisted = (await navigator.storage?.persisted?.()) ?? false;
+    return { ...estimate, persisted };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The saved manifest for this URL when the whole model is stored; otherwise the server's, saved
+   * for next time. A model that is not complete needs the network anyway, and asking again lets a
+   * fix published on the server (a corrected manifest) replace a broken one.
+   */
+  private async manifest(url: string, signal: AbortSignal | undefined): Promise<ModelInfo> {
+    const saved = await this.db.getFromIndex('models', 'byUrl', url);
+    if (saved && (await this.isComplete(saved.info))) return saved.info;
+    const info = await fetchManifest(url, signal);
+    try {
+      await saveModel(this.db, { name: info.name, manifestUrl: url, info, savedAt: Date.now() });
+    } catch (error) {
+      throw isQuotaError(error) ? storageFull(info.name, info.totalBytes, await this.estimate(), String(error)) : error;
+    }
+    return info;
+  }
+
+  /** A complete file's bytes if they still match their sha256; a damaged one is dropped. */
+  private async cachedFile(model: string, sha256: string, bytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    const record = await this.db.get('files', [model, sha256]);
+    if (!record?.complete) return null;
+    const body = new Uint8Array(bytes);
+    // Disks and browsers do corrupt stored data now and then; a wrong weight would go unnoticed.
+    if ((await readStoredBytes(this.db, record, body)) && (await sha256Hex(body)) === sha256) return body;
+    await deleteFile(this.db, model, sha256);
+    return null;
+  }
+
+  /** Before the first byte is downloaded: ask to keep storage, and refuse early when it cannot fit. */
+  private async beforeDownload(info: ModelInfo): Promise<void> {
+    // Without this, the browser may evict a multi-gigabyte model when the disk runs low.
+    await navigator.storage?.persist?.().catch(() => false);
+    const needed = await this.missingBytes(info);
+    const estimate = await this.estimate();
+    if (estimate && estimate.quota > 0 && estimate.quota - estimate.usage < needed) {
+      throw storageFull(info.name, needed, estimate);
+    }
+  }
+
+  private async isComplete(info: ModelInfo): Promise<boolean> {
+    const records = await this.db.getAll('files', filesOf(info.name));
+    const complete = new Set(records.filter((r) => r.complete).map((r) => r.sha256));
+    return info.files.every((f) => complete.has(f.sha256));
+  }
+
+  private async missingBytes(info: ModelInfo): Promise<number> {
+    const records = await this.db.getAll('files', filesOf(info.name));
+    const stored = new Map(records.map((r) => [r.sha256, r.storedBytes]));
+    return info.files.reduce((sum, f) => sum + f.bytes - (stored.get(f.sha256) ?? 0), 0);
+  }
+
+  private async estimate(): Promise<StorageEstimate | null> {
+    const estimate = await navigator.storage?.estimate?.().catch(() => null);
+    return estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
+  }
+
+  private newRecord(model: string, sha256: string, bytes: number): FileRecord {
+    return { model, sha256, bytes, chunkBytes: this.chunkBytes, storedBytes: 0, complete: false };
+  }
+}
