@@ -3,9 +3,8 @@ import type { ModelFile } from '../worker/api.ts';
 import { EngineError, type EngineErrorCode } from '../worker/errors.ts';
 import { formatBytes } from './range.ts';
 
-// errors.ts has no code for a full disk yet; until it has one ('storage-full' is proposed), a
-// full disk is reported as a failed download, which is what the person sees happen.
-const STORAGE_FULL: EngineErrorCode = 'model-fetch-failed';
+// Its own code, so the UI can offer to free space rather than to retry the download.
+const STORAGE_FULL: EngineErrorCode = 'storage-full';
 
 export function fetchFailed(url: string, detail: string): EngineError {
   return new EngineError(

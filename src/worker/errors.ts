@@ -18,6 +18,7 @@ export type EngineErrorCode =
   | 'model-not-loaded'
   | 'model-fetch-failed'
   | 'model-invalid'
+  | 'storage-full' // the browser will not store the model: too little space or quota
   | 'model-unsupported' // the model loaded but this build cannot run it
   | 'internal'; // a bug or an unexpected browser failure; `detail` has the original message
 

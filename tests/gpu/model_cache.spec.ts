@@ -217,6 +217,7 @@ test('a model that cannot fit is refused before downloading, saying how much is 
     navigator.storage.estimate = async () => ({ usage: 9_000_000, quota: 10_000_000 });
   });
   const full = await load(page);
+  expect(full.error?.code).toBe('storage-full');
   expect(full.error?.message).toContain(`it needs ${(totalBytes / 1e6).toFixed(1)} MB more`);
   expect(full.error?.message).toContain('1.0 MB more');
   expect(full.error?.message).toContain('Delete models you no longer use');
