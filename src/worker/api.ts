@@ -7,7 +7,10 @@
 // up. A VideoFrame handed to `onFrame` belongs to the callback, which must close() it (across
 // the worker boundary it is transferred, not copied).
 import type { GpuReport } from '../gpu/device.ts';
+import type { CachedModel, StorageUse } from '../store/model_cache.ts';
 import type { EngineErrorCode } from './errors.ts';
+
+export type { CachedModel, StorageUse };
 
 export type GpuStatus =
   | { state: 'ready'; report: GpuReport }
@@ -93,6 +96,8 @@ export interface Clip {
   fps: number;
   frameCount: number;
   elapsedMs: number;
+  /** Prompt words the model's vocabulary lacks (each was read as [UNK]); absent for test patterns. */
+  unknownWords?: string[];
 }
 
 /**
@@ -122,8 +127,18 @@ export interface Engine {
   /** Destroys the device as a driver reset would, to exercise recovery from device loss. */
   loseDeviceForTesting(): Promise<void>;
 
-  /** Fetches a model's manifest and files, checking every file's size and sha256. */
+  /**
+   * Loads a model: from this browser's model store (IndexedDB) when it is cached there, with no
+   * network; else downloads it (resuming a cut download), checks every file's size and sha256,
+   * and stores it.
+   */
   loadModel(manifestUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo>;
+  /** Models kept in this browser, with their sizes. */
+  listModels(): Promise<CachedModel[]>;
+  /** Removes a kept model and its bytes; false if there was none of that name. */
+  deleteModel(name: string): Promise<boolean>;
+  /** Storage this site uses and may use, and whether the browser keeps it under pressure. */
+  storageUse(): Promise<StorageUse>;
   generate(request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   renderTestPattern(request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */

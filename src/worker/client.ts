@@ -31,6 +31,9 @@ export function createEngineClient(): EngineClient {
     loseDeviceForTesting: () => remote.loseDeviceForTesting(),
     loadModel: (url: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo> =>
       remote.loadModel(url, onProgress ? Comlink.proxy(onProgress) : undefined),
+    listModels: () => remote.listModels(),
+    deleteModel: (name: string) => remote.deleteModel(name),
+    storageUse: () => remote.storageUse(),
     generate: (request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip> =>
       remote.generate(request, callbackBundle(callbacks)),
     renderTestPattern: (request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip> =>

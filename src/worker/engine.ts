@@ -4,7 +4,10 @@ import { openGpu, type GpuContext } from '../gpu/device.ts';
 import { geluTanhKernel } from '../gpu/ops/activations.ts';
 import { geluTanh } from '../gpu/reference/activations.ts';
 import { runKernelOnce } from '../gpu/run_kernel.ts';
-import { downloadModel } from '../store/download.ts';
+import { VaeDecoder } from '../model/vae.ts';
+import { generateClip, type ClipParts } from '../sampler/generate_clip.ts';
+import { TextToVideoModel } from '../sampler/text_to_video_model.ts';
+import { ModelStore, type CachedModel, type StorageUse } from '../store/model_cache.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
@@ -18,7 +21,7 @@ import type {
   ModelInfo,
   TestPatternRequest,
 } from './api.ts';
-import { EngineError, isEngineError } from './errors.ts';
+import { asEngineError, EngineError, isEngineError } from './errors.ts';
 import { JobSlot, throwIfCancelled } from './jobs.ts';
 import { hand } from './transfer.ts';
 import { validateGenerate, validateTestPattern } from './validate.ts';
@@ -28,11 +31,17 @@ interface LoadedModel {
   files: Map<string, Uint8Array<ArrayBuffer>>;
 }
 
+interface ClipRuntime extends ClipParts {
+  loaded: LoadedModel;
+}
+
 export class ZoetropeEngine implements Engine {
   private gpu: Promise<GpuContext> | null = null;
   private readonly lostListeners = new Set<(status: GpuStatus) => void>();
   private readonly jobs = new JobSlot();
   private model: LoadedModel | null = null;
+  private runtime: ClipRuntime | null = null;
+  private store: Promise<ModelStore> | null = null;
 
   // ── GPU ───────────────────────────────────────────────────────────────────────────────────
 
@@ -99,23 +108,93 @@ export class ZoetropeEngine implements Engine {
 
   // ── Models and clips ──────────────────────────────────────────────────────────────────────
 
+  /** The IndexedDB model store, opened on first use (and again if opening failed). */
+  private modelStore(): Promise<ModelStore> {
+    this.store ??= ModelStore.open().catch((error: unknown) => {
+      this.store = null;
+      throw error;
+    });
+    return this.store;
+  }
+
   async loadModel(manifestUrl: string, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo> {
     return this.jobs.run(async (signal) => {
-      const loaded = await downloadModel(manifestUrl, async (p) => onProgress?.(p), signal);
+      const loaded = await (await this.modelStore()).load(manifestUrl, onProgress, signal);
       this.model = loaded;
       return loaded.info;
     });
   }
 
-  async generate(request: GenerateRequest, _callbacks?: ClipCallbacks): Promise<Clip> {
+  async listModels(): Promise<CachedModel[]> {
+    return (await this.modelStore()).list();
+  }
+
+  async deleteModel(name: string): Promise<boolean> {
+    if (this.jobs.running) {
+      throw new EngineError('busy', 'Zoetrope is working with a model right now. Wait for it or cancel it first.');
+    }
+    if (this.model?.info.name === name) {
+      this.model = null;
+      this.runtime?.model.destroy();
+      await this.runtime?.vae.release();
+      this.runtime = null;
+    }
+    return (await this.modelStore()).delete(name);
+  }
+
+  async storageUse(): Promise<StorageUse> {
+    return (await this.modelStore()).usage();
+  }
+
+  async generate(request: GenerateRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
     validateGenerate(request);
-    if (!this.model) {
+    const loaded = this.model;
+    if (!loaded) {
       throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
     }
-    throw new EngineError(
-      'model-unsupported',
-      `This build of Zoetrope can download ${this.model.info.name} but has no runtime for it yet.`,
-    );
+    return this.jobs.run(async (signal) => {
+      const started = performance.now();
+      const { device } = await this.gpuContext();
+      const runtime = await this.runtimeFor(loaded, device);
+      try {
+        return await generateClip(runtime, request, callbacks, signal, started);
+      } catch (error) {
+        // Cancelled or failed: give the window's activations back to the GPU, not just to the pool.
+        runtime.model.pool.trim();
+        throw error;
+      }
+    });
+  }
+
+  /** The model's GPU runtime (tokenizer, text encoder, DiT, VAE session), built once per model and device. */
+  private async runtimeFor(loaded: LoadedModel, device: GPUDevice): Promise<ClipRuntime> {
+    const current = this.runtime;
+    if (current && current.loaded === loaded && current.model.device === device) return current;
+    if (current) {
+      this.runtime = null;
+      current.model.destroy();
+      await current.vae.release();
+    }
+    const file = (path: string) => {
+      const bytes = loaded.files.get(path);
+      if (!bytes) throw new EngineError('model-unsupported', `${loaded.info.name} has no ${path}, which this build needs to make video.`);
+      return bytes;
+    };
+    let model: TextToVideoModel;
+    try {
+      model = TextToVideoModel.fromFiles(device, loaded.info.config, loaded.files);
+    } catch (error) {
+      throw asEngineError(error, 'model-invalid', `${loaded.info.name} could not be set up: its files do not fit together.`);
+    }
+    let vae: VaeDecoder;
+    try {
+      vae = await VaeDecoder.create(device, file('vae_decoder.onnx'), 'vae.safetensors', file('vae.safetensors'));
+    } catch (error) {
+      model.destroy();
+      throw error;
+    }
+    this.runtime = { loaded, model, vae };
+    return this.runtime;
   }
 
   async renderTestPattern(request: TestPatternRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {

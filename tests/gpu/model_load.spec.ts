@@ -61,3 +61,30 @@ test('a manifest that is not a manifest is rejected before any download', async 
   expect(error?.code).toBe('model-invalid');
   expect(progress).toEqual([]);
 });
+
+test('the engine keeps a loaded model in this browser: the next load needs no network; list and delete work', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/models/tiny-test/')) fetched.push(request.url());
+  });
+  const result = await page.evaluate(async () => {
+    const { createEngineClient } = (await import('/src/worker/client.ts' as string)) as ClientModule;
+    const engine = createEngineClient();
+    const url = new URL('/models/tiny-test/manifest.json', location.href).href;
+    await engine.loadModel(url);
+    await engine.loadModel(url);
+    const listed = await engine.listModels();
+    const usage = await engine.storageUse();
+    const deleted = await engine.deleteModel('tiny-test');
+    const listedAfter = await engine.listModels();
+    engine.terminate();
+    return { listed, usage, deleted, listedAfter };
+  });
+  // The first load fetched the manifest and every file; the second fetched nothing.
+  const tiny = JSON.parse(readFileSync('models/tiny-test/manifest.json', 'utf8')) as { files: unknown[] };
+  expect(fetched.length).toBe(1 + tiny.files.length);
+  expect(result.listed).toEqual([expect.objectContaining({ name: 'tiny-test', complete: true, storedBytes: result.listed[0]!.totalBytes })]);
+  expect(result.usage.quota).toBeGreaterThan(0);
+  expect(result.deleted).toBe(true);
+  expect(result.listedAfter).toEqual([]);
+});

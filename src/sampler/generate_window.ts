@@ -1,0 +1,126 @@
+// One window of latent frames, text → clean latents, entirely on the GPU:
+//
+//   ids = tokenize(prompt);  context = T5(ids);  text = DiT.prepareText(context)    once
+//   x = noise(seed, stream 0)                                                        σ_0 = 1
+//   for k in 0‥steps−1:  v = DiT(x, t = 1000·σ_k, text)
+//                        x = (1 − σ_{k+1})·(x − σ_k·v) + σ_{k+1}·noise(seed, stream k+1)
+//
+// the few-step sampler of Self-Forcing-style distilled models (σ from sigmaSchedule(steps, shift));
+// `solver: 'euler'` runs the plain flow-matching ODE instead, x += (σ_{k+1} − σ_k)·v, for
+// reference runs with many steps. Given frames (mask = 1) stay clean throughout.
+//
+// Noise is the RNG twin's (src/sampler/rng.ts ↔ models/train/rng.py): the initial latents are
+// stream 0 of the seed and step k's re-noising draws stream k + 1, so PyTorch can reproduce any
+// step's noise by (seed, stream) alone, and the same seed gives the same clip.
+//
+// The CPU only schedules: t, σ and the step's noise reach the GPU by writeBuffer, queued in order
+// with the submits, and nothing is read back inside the loop.
+import { fewStepKernel, eulerKernel, sigmasBytes } from '../gpu/ops/sampler.ts';
+import { tensorView, type Tensor } from '../gpu/tensor.ts';
+import { ForwardRecorder } from '../model/recorder.ts';
+import { NormalRng } from './rng.ts';
+import { sigmaSchedule, timestepOf } from './schedule.ts';
+import type { TextToVideoModel } from './text_to_video_model.ts';
+
+export type Solver = 'few-step' | 'euler';
+
+export interface WindowRequest {
+  prompt: string;
+  seed: number;
+  /** Latent frames and latent height and width of the window. */
+  frames: number;
+  height: number;
+  width: number;
+  /** Defaults to the config's sampler.steps. */
+  steps?: number;
+  solver?: Solver;
+}
+
+export interface WindowEvents {
+  /** After step `step` (1-based) of `steps` has finished on the GPU. */
+  onStep?: (step: number, steps: number) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface WindowLatents {
+  /** Clean latents (C, F, H, W) f32, from the model's pool: release with model.pool.release. */
+  latents: Tensor;
+  /** Prompt words the tokenizer does not know (they became [UNK]). */
+  unknownWords: string[];
+}
+
+/** The noise tensor (C·F·H·W normals) of `stream` for `seed`. */
+export const noiseOf = (size: number, seed: number, stream: number) => new NormalRng(seed, stream).fill(new Float32Array(size)) as Float32Array<ArrayBuffer>;
+
+export async function generateWindow(model: TextToVideoModel, request: WindowRequest, events: WindowEvents = {}): Promise<WindowLatents> {
+  const { device, config, pool, uniforms } = model;
+  const steps = request.steps ?? config.sampler.steps;
+  const sigmas = sigmaSchedule(steps, config.sampler.shift);
+  const channels = config.dit.in_channels;
+  const { frames, height, width } = request;
+  const shape = [channels, frames, height, width];
+  const size = channels * frames * height * width;
+  const abort = () => events.signal?.throwIfAborted();
+
+  // Per-window buffers come from the pool; the few fixed-size ones below are ours to destroy.
+  const ids = device.createBuffer({ label: 'ids', size: config.text_encoder.text_len * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const t = device.createBuffer({ label: 't', size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const sigmaUniform = device.createBuffer({ label: 'sigmas', size: 8, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const held: Tensor[] = [];
+  let x: Tensor | null = null;
+  try {
+    // Text, once per window (once per clip when windows share a prompt: a later optimisation).
+    const tokens = model.tokenizer.encode(request.prompt, config.text_encoder.text_len);
+    device.queue.writeBuffer(ids, 0, Uint32Array.from(tokens.ids));
+    const r = new ForwardRecorder(device, pool, uniforms);
+    const context = model.textEncoder.encode(r, tensorView(ids, [tokens.ids.length], 'f32'), tokens.length); // (text_len, dim); ids are u32
+    const text = model.dit.prepareText(r, context);
+    r.free(context);
+    held.push(...text.keys, ...text.values);
+
+    // x_T, and (for text-to-video) no given frames: mask and clean·mask all zero.
+    const xt = pool.acquireTensor(shape, 'f32');
+    x = xt;
+    const cleanMasked = pool.acquireTensor(shape, 'f32');
+    const mask = pool.acquireTensor([1, frames, height, width], 'f32');
+    const noise = pool.acquireTensor(shape, 'f32');
+    held.push(cleanMasked, mask, noise);
+    r.zero(cleanMasked);
+    r.zero(mask);
+    device.queue.writeBuffer(xt.buffer, xt.offset, noiseOf(size, request.seed, 0));
+    r.submit();
+
+    const inputs = { x: xt, cleanMasked, mask, t: tensorView(t, [1], 'f32') };
+    const params = { channels, frames, height, width };
+    for (let k = 0; k < steps; k++) {
+      abort();
+      const [sigma, sigmaNext] = [sigmas[k]!, sigmas[k + 1]!];
+      device.queue.writeBuffer(t, 0, new Float32Array([timestepOf(sigma)]));
+      device.queue.writeBuffer(sigmaUniform, 0, sigmasBytes(sigma, sigmaNext));
+      const step = new ForwardRecorder(device, pool, uniforms);
+      const velocity = model.dit.forward(step, inputs, text); // (C, F, H, W)
+      if ((request.solver ?? 'few-step') === 'few-step') {
+        // The last step lands on σ = 0, where the noise has weight 0: no need to draw it.
+        if (sigmaNext > 0) device.queue.writeBuffer(noise.buffer, noise.offset, noiseOf(size, request.seed, k + 1));
+        step.run(fewStepKernel, params, { x: xt, v: velocity, clean: cleanMasked, mask, sigmas: sigmaUniform, noise });
+      } else {
+        step.run(eulerKernel, params, { x: xt, v: velocity, clean: cleanMasked, mask, sigmas: sigmaUniform });
+      }
+      step.free(velocity);
+      step.submit();
+      // Waiting is not reading: it paces progress events and lets cancel act between steps.
+      await device.queue.onSubmittedWorkDone();
+      await events.onStep?.(k + 1, steps);
+    }
+    abort();
+    const latents = xt;
+    x = null; // the caller's now
+    return { latents, unknownWords: tokens.unknown };
+  } finally {
+    if (x) pool.release(x);
+    for (const tensor of held) pool.release(tensor);
+    ids.destroy();
+    t.destroy();
+    sigmaUniform.destroy();
+  }
+}

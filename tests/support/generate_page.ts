@@ -1,0 +1,94 @@
+// Generating clips through the worker client inside the test page (imported there from the Vite
+// dev server): each frame the engine streams is hashed (SHA-256 of its RGBA bytes, before
+// encoding), and the MP4 comes back as bytes for ffprobe.
+import type { Clip, GenerateRequest, Phase } from '../../src/worker/api.ts';
+import { createEngineClient } from '../../src/worker/client.ts';
+
+export interface GeneratedClip {
+  clip: Omit<Clip, 'mp4'>;
+  mp4: number[];
+  frameHashes: string[];
+  /** Every progress event, in order: "phase fraction". */
+  progress: string[];
+}
+
+export interface RunOutcome {
+  runs: (GeneratedClip | { error: string })[];
+}
+
+async function rgbaHash(frame: VideoFrame): Promise<string> {
+  const rect = { x: 0, y: 0, width: frame.displayWidth, height: frame.displayHeight };
+  const bytes = new Uint8Array(rect.width * rect.height * 4);
+  await frame.copyTo(bytes, { rect, format: 'RGBA' });
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Loads `manifestUrl` in a fresh worker engine and runs the requests in order. A request with
+ * `cancelAtStep` is cancelled when denoising reaches that step; its rejection is recorded.
+ */
+export async function generateClips(manifestUrl: string, requests: (GenerateRequest & { cancelAtStep?: number })[]): Promise<RunOutcome> {
+  const engine = createEngineClient();
+  try {
+    await engine.loadModel(manifestUrl);
+    const runs: RunOutcome['runs'] = [];
+    for (const { cancelAtStep, ...request } of requests) {
+      const frameHashes: string[] = [];
+      const progress: string[] = [];
+      let step = 0;
+      try {
+        const { mp4, ...clip } = await engine.generate(request, {
+          onProgress: ({ phase, fraction }: { phase: Phase; fraction: number }) => {
+            progress.push(`${phase} ${fraction.toFixed(3)}`);
+            if (phase === 'denoising' && ++step === cancelAtStep) void engine.cancel();
+          },
+          onFrame: async (frame: VideoFrame) => {
+            try {
+              frameHashes.push(await rgbaHash(frame));
+            } finally {
+              frame.close();
+            }
+          },
+        });
+        runs.push({ clip, mp4: Array.from(new Uint8Array(await mp4.arrayBuffer())), frameHashes, progress });
+      } catch (error) {
+        runs.push({ error: `${(error as { code?: string }).code}: ${(error as Error).message}` });
+      }
+    }
+    return { runs };
+  } finally {
+    engine.terminate();
+  }
+}
+
+/**
+ * The VAE decoder on the engine's own device, fed the golden latents (1, C, h, w) as a GPU buffer
+ * of that device: largest |output − PyTorch golden|, and whether the device saw a validation error
+ * (a buffer from another device would be one).
+ */
+export async function vaeFromGpuBufferOnGoldens(): Promise<{ maxAbsDiff: number; dims: number[]; validationErrors: string[] }> {
+  const { openGpu } = await import('../../src/gpu/device.ts');
+  const { downloadModel } = await import('../../src/store/download.ts');
+  const { SafetensorsFile } = await import('../../src/model/weights.ts');
+  const { VaeDecoder } = await import('../../src/model/vae.ts');
+  const { device } = await openGpu();
+  const validationErrors: string[] = [];
+  device.addEventListener('uncapturederror', (event) => validationErrors.push((event as GPUUncapturedErrorEvent).error.message));
+  try {
+    const { files } = await downloadModel('/models/tiny-test/manifest.json', async () => {});
+    const golden = SafetensorsFile.parse(new Uint8Array(await (await fetch('/tests/fixtures/goldens/vae.safetensors')).arrayBuffer()), 'goldens');
+    const latents = golden.f32('input.latents');
+    const expected = golden.f32('decoder.output');
+    const buffer = device.createBuffer({ size: latents.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(buffer, 0, Float32Array.from(latents));
+    const vae = await VaeDecoder.create(device, files.get('vae_decoder.onnx')!, 'vae.safetensors', files.get('vae.safetensors')!);
+    const { data, dims } = await vae.decode(buffer, [1, ...golden.info('input.latents').shape] as [number, number, number, number]);
+    await vae.release();
+    await device.queue.onSubmittedWorkDone();
+    const maxAbsDiff = data.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected[i]!)), 0);
+    return { maxAbsDiff, dims, validationErrors };
+  } finally {
+    device.destroy();
+  }
+}
