@@ -1,5 +1,7 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -11,9 +13,27 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The model the app ships with, served from the app's own origin (the dev server serves the repo
+ * root already; the build copies it to dist/). The page loads it into IndexedDB like any model;
+ * the service worker does not cache it (workbox globIgnores below).
+ */
+function bundledModel(dir = 'models/tiny-test'): Plugin {
+  return {
+    name: 'zoetrope-bundled-model',
+    apply: 'build',
+    generateBundle() {
+      for (const file of readdirSync(dir)) {
+        this.emitFile({ type: 'asset', fileName: `${dir}/${file}`, source: readFileSync(join(dir, file)) });
+      }
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     svelte(),
+    bundledModel(),
     VitePWA({
       // public/manifest.webmanifest is the manifest; the plugin only builds the service worker.
       manifest: false,

@@ -4,6 +4,8 @@ import { expect, test } from '@playwright/test';
 test('the app loads and works offline after the first visit', async ({ page, context }) => {
   await page.goto('/');
   await expect(page.getByTestId('prompt')).toBeVisible();
+  // The first visit also keeps the bundled model in IndexedDB.
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   // Wait until the service worker has installed (precached the shell) and controls this page.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -16,6 +18,8 @@ test('the app loads and works offline after the first visit', async ({ page, con
   await page.reload();
   await expect(page.getByTestId('prompt')).toBeVisible();
   await expect(page.getByTestId('gpu-badge')).toHaveAttribute('data-tone', 'warn'); // the worker started too
+  // The model comes from IndexedDB: no network needed.
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   // A page the shell does not precache really is unreachable: the network is off, not faked.
   const reachable = await page.evaluate(() => fetch('/no-such-file.bin').then(() => true, () => false));
   expect(reachable).toBe(false);

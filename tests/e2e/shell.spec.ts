@@ -1,6 +1,10 @@
 // The prompt screen of the built app: its parts are there, the GPU status is reported, and
 // Generate gives a clear answer instead of failing silently.
 import { expect, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probe } from '../support/media.ts';
 
 test('the prompt screen shows the prompt, settings, Generate, the preview and the GPU status', async ({ page }) => {
   await page.goto('/');
@@ -18,8 +22,12 @@ test('the prompt screen shows the prompt, settings, Generate, the preview and th
   await expect(page.getByTestId('gpu-advice')).toContainText('software GPU');
 });
 
-test('Generate with an empty prompt asks for one; Ctrl+Enter generates too', async ({ page }) => {
+test('the bundled model loads; Generate asks for a prompt, then Ctrl+Enter makes an MP4 that plays', async ({ page }) => {
   await page.goto('/');
+  const model = page.getByTestId('model-status');
+  await expect(model).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(model).toContainText('tiny-test');
+  await expect(model).toContainText('random weights'); // honest about what the bundled model makes
   const generate = page.getByTestId('generate');
   await expect(generate).toBeEnabled();
   await generate.click();
@@ -27,7 +35,17 @@ test('Generate with an empty prompt asks for one; Ctrl+Enter generates too', asy
 
   await page.getByTestId('prompt').fill('a red ball bounces');
   await page.getByTestId('prompt').press('Control+Enter');
-  await expect(page.getByTestId('message')).toContainText('No model is loaded yet');
+  const result = page.getByTestId('result');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  const url = (await result.getAttribute('data-url'))!;
+  const bytes = await page.evaluate(async (u) => Array.from(new Uint8Array(await (await fetch(u)).arrayBuffer())), url);
+  const file = join(mkdtempSync(join(tmpdir(), 'zoetrope-')), 'clip.mp4');
+  writeFileSync(file, Uint8Array.from(bytes));
+  // tiny-test makes one window of 2 latent frames at its 16:9 bucket (64 × 112) and 8 fps.
+  const video = probe(file);
+  expect(video).toMatchObject({ width: 112, height: 64, frames: 2 });
+  expect(video.durationSeconds).toBeCloseTo(0.25, 2);
+  await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-frames-shown', '2');
 });
 
 test('the web app manifest and its icons are served', async ({ page, request }) => {
