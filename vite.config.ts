@@ -40,9 +40,12 @@ export default defineConfig({
       injectRegister: false,
       registerType: 'autoUpdate',
       workbox: {
-        // The app shell only. Model weights live in IndexedDB (src/store), never in this cache.
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        globIgnores: ['**/models/**', '**/*.safetensors', '**/*.onnx', '**/*.wasm'],
+        // The app shell, including onnxruntime-web's WebAssembly runtime (the VAE runs on it), so
+        // generation works offline. Model weights live in IndexedDB (src/store), never in this cache.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        globIgnores: ['**/models/**', '**/*.safetensors', '**/*.onnx'],
+        // The runtime is ~27 MB; the default limit (2 MiB) would silently leave it out.
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         navigateFallback: 'index.html',
         clientsClaim: true,
         skipWaiting: true,

@@ -24,6 +24,11 @@ test('the app loads and works offline after the first visit', async ({ page, con
   const reachable = await page.evaluate(() => fetch('/no-such-file.bin').then(() => true, () => false));
   expect(reachable).toBe(false);
 
+  // Generation works offline: model from IndexedDB, runtime (WASM included) from the shell cache.
+  await page.getByTestId('prompt').fill('a red ball');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('result')).toBeVisible({ timeout: 120_000 });
+
   // The developer page (same shell, another query) works offline too, encoder included.
   await page.goto('/?dev');
   await page.getByTestId('dev-frames').fill('4');
