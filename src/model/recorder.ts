@@ -92,6 +92,12 @@ export class ForwardRecorder {
     this.encoder.clearBuffer(tensor.buffer, tensor.offset, Math.ceil(tensor.byteSize / 4) * 4);
   }
 
+  /** Copies `bytes` bytes between tensors (offsets in bytes from each tensor's start). */
+  copy(src: Tensor, srcByte: number, dst: Tensor, dstByte: number, bytes: number): void {
+    this.endPass();
+    this.encoder.copyBufferToBuffer(src.buffer, src.offset + srcByte, dst.buffer, dst.offset + dstByte, bytes);
+  }
+
   /** Zeroes rows [from, rows) of a (rows, width) tensor (text tokens past the prompt's length). */
   clearRows(tensor: Tensor, from: number): void {
     const rowBytes = tensor.byteSize / tensor.shape[0]!;

@@ -1,10 +1,14 @@
-// A text-to-video clip of one window (the config's chunk.latent_frames latent frames) at the
-// requested aspect bucket: sample the latents, decode them, stream each frame to the page and to
-// the MP4 encoder. Longer clips (window after window by the chunk contract) build on this.
+// A text-to-video clip at the requested aspect bucket and duration, window after window by the
+// config's chunk contract: a window is chunk.latent_frames latent frames; every later window
+// starts with the previous window's last chunk.context_latent_frames clean latents (given through
+// the mask, reused as they are) and adds the rest. Each window is sampled, decoded, and its new
+// frames streamed to the page and to the MP4 encoder at once, so memory does not grow with
+// duration: only the previous window's latents are kept.
 import type { Clip, ClipCallbacks, GenerateRequest, JobProgress, Phase } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
 import { throwIfCancelled } from '../worker/jobs.ts';
 import { hand } from '../worker/transfer.ts';
+import type { Tensor } from '../gpu/tensor.ts';
 import type { VaeDecoder } from '../model/vae.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import { decodeWindow } from './decode_window.ts';
@@ -16,10 +20,9 @@ export interface ClipParts {
   vae: VaeDecoder;
 }
 
-// Rough shares of the job's time, for the progress bar: denoising dominates.
-const TEXT_END = 0.05;
-const DENOISE_END = 0.85;
-const DECODE_END = 0.9;
+// Rough shares of a window's time, for the progress bar: denoising dominates.
+const DENOISE_SHARE = 0.8;
+const DECODE_SHARE = 0.05;
 
 export async function generateClip(
   { model, vae }: ClipParts,
@@ -35,9 +38,9 @@ export async function generateClip(
     throw new EngineError('bad-request', `${config.name} makes no ${request.aspect} video; choose one of ${offered}.`);
   }
   const [height, width] = bucket;
-  const latentFrames = config.chunk.latent_frames;
-  const frameCount = latentFrames * config.latent.temporal_factor;
   const fps = config.latent.frame_rate;
+  const plan = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames);
+  const frameCount = plan.frames;
   const report = async (phase: Phase, fraction: number, framesDone = 0) => {
     const progress: JobProgress = { phase, fraction, framesDone, framesTotal: frameCount };
     await callbacks.onProgress?.(progress);
@@ -45,51 +48,81 @@ export async function generateClip(
 
   await report('text', 0);
   const writer = await Mp4Writer.open({ width, height, fps });
+  let previous: Tensor | null = null;
+  let unknownWords: string[] = [];
+  let emitted = 0;
   try {
-    const { latents, unknownWords } = await generateWindow(
-      model,
-      {
-        prompt: request.prompt,
-        seed: request.seed,
-        frames: latentFrames,
-        height: height / config.latent.spatial_factor,
-        width: width / config.latent.spatial_factor,
-        steps: request.steps,
-      },
-      { signal, onStep: (step, steps) => report('denoising', TEXT_END + ((DENOISE_END - TEXT_END) * step) / steps) },
-    );
-    let decoded;
-    try {
-      await report('decoding', DENOISE_END);
-      decoded = await decodeWindow(model, vae, latents);
-    } finally {
-      model.pool.release(latents);
-    }
-    throwIfCancelled(signal);
-    if (decoded.width !== width || decoded.height !== height) {
-      throw new Error(`the VAE decoded ${decoded.width}×${decoded.height} frames for a ${width}×${height} bucket`);
-    }
+    for (let w = 0; w < plan.windows; w++) {
+      const steps = request.steps ?? config.sampler.steps;
+      const result = await generateWindow(
+        model,
+        {
+          prompt: request.prompt,
+          seed: request.seed,
+          frames: config.chunk.latent_frames,
+          height: height / config.latent.spatial_factor,
+          width: width / config.latent.spatial_factor,
+          steps,
+          context: previous ? { latents: previous, frames: config.chunk.context_latent_frames } : undefined,
+          firstStream: w * (steps + 1),
+        },
+        {
+          signal,
+          onStep: (step) => report('denoising', (w + (DENOISE_SHARE * step) / steps) / plan.windows, emitted),
+        },
+      );
+      unknownWords = result.unknownWords;
+      if (previous) model.pool.release(previous);
+      previous = result.latents;
 
-    for (const [i, rgba] of decoded.frames.entries()) {
+      await report('decoding', (w + DENOISE_SHARE) / plan.windows, emitted);
+      const decoded = await decodeWindow(model, vae, result.latents);
       throwIfCancelled(signal);
-      const frame = new VideoFrame(rgba, {
-        format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: writer.timestampOf(i), duration: writer.frameDuration,
-      });
-      try {
-        await writer.addFrame(frame);
-      } catch (error) {
-        frame.close();
-        throw error;
+      if (decoded.width !== width || decoded.height !== height) {
+        throw new Error(`the VAE decoded ${decoded.width}×${decoded.height} frames for a ${width}×${height} bucket`);
       }
-      if (callbacks.onFrame) await callbacks.onFrame(hand(frame), i);
-      else frame.close();
-      await report('encoding', DECODE_END + ((1 - DECODE_END) * (i + 1)) / frameCount, i + 1);
+      // A later window's first frames are the context: already shown and encoded.
+      const fresh = decoded.frames.slice(w === 0 ? 0 : config.chunk.context_latent_frames * config.latent.temporal_factor);
+      const shown = fresh.slice(0, frameCount - emitted);
+      for (const [i, rgba] of shown.entries()) {
+        throwIfCancelled(signal);
+        await emitFrame(writer, rgba, width, height, emitted, callbacks);
+        emitted += 1;
+        const encodeShare = 1 - DENOISE_SHARE - DECODE_SHARE;
+        await report('encoding', (w + DENOISE_SHARE + DECODE_SHARE + (encodeShare * (i + 1)) / shown.length) / plan.windows, emitted);
+      }
     }
     throwIfCancelled(signal);
     const mp4 = await writer.finish();
     await report('done', 1, frameCount);
     return { mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started, unknownWords };
   } finally {
+    if (previous) model.pool.release(previous);
     writer.abort();
   }
+}
+
+/**
+ * Windows needed for a clip of `seconds` (temporal factor 1): the first gives `windowFrames`
+ * frames, each later one `windowFrames − contextFrames` new ones; the clip has exactly
+ * round(seconds · fps) frames (at least one window's worth is generated and cut to length).
+ */
+export function windowPlan(seconds: number, fps: number, windowFrames: number, contextFrames: number): { windows: number; frames: number } {
+  const frames = Math.max(1, Math.round(seconds * fps));
+  const fresh = windowFrames - contextFrames;
+  return { windows: 1 + Math.max(0, Math.ceil((frames - windowFrames) / fresh)), frames };
+}
+
+async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, width: number, height: number, index: number, callbacks: ClipCallbacks) {
+  const frame = new VideoFrame(rgba, {
+    format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: writer.timestampOf(index), duration: writer.frameDuration,
+  });
+  try {
+    await writer.addFrame(frame);
+  } catch (error) {
+    frame.close();
+    throw error;
+  }
+  if (callbacks.onFrame) await callbacks.onFrame(hand(frame), index);
+  else frame.close();
 }

@@ -10,8 +10,9 @@
 // reference runs with many steps. Given frames (mask = 1) stay clean throughout.
 //
 // Noise is the RNG twin's (src/sampler/rng.ts ↔ models/train/rng.py): the initial latents are
-// stream 0 of the seed and step k's re-noising draws stream k + 1, so PyTorch can reproduce any
-// step's noise by (seed, stream) alone, and the same seed gives the same clip.
+// stream s₀ of the seed and step k's re-noising draws stream s₀ + k + 1, where s₀ = w·(steps + 1)
+// for window w of a clip, so PyTorch can reproduce any step's noise by (seed, stream) alone, and
+// the same seed gives the same clip.
 //
 // The CPU only schedules: t, σ and the step's noise reach the GPU by writeBuffer, queued in order
 // with the submits, and nothing is read back inside the loop.
@@ -34,6 +35,13 @@ export interface WindowRequest {
   /** Defaults to the config's sampler.steps. */
   steps?: number;
   solver?: Solver;
+  /**
+   * The chunk contract: the previous window's clean latents (C, F, H, W), whose last `frames`
+   * frames become this window's first frames, given through the mask and reused as they are.
+   */
+  context?: { latents: Tensor; frames: number };
+  /** First RNG stream of this window: a clip's windows draw disjoint streams (default 0). */
+  firstStream?: number;
 }
 
 export interface WindowEvents {
@@ -78,7 +86,8 @@ export async function generateWindow(model: TextToVideoModel, request: WindowReq
     r.free(context);
     held.push(...text.keys, ...text.values);
 
-    // x_T, and (for text-to-video) no given frames: mask and clean·mask all zero.
+    // x_T; given frames (the previous window's last clean latents) through clean·mask and the mask.
+    const firstStream = request.firstStream ?? 0;
     const xt = pool.acquireTensor(shape, 'f32');
     x = xt;
     const cleanMasked = pool.acquireTensor(shape, 'f32');
@@ -86,8 +95,17 @@ export async function generateWindow(model: TextToVideoModel, request: WindowReq
     const noise = pool.acquireTensor(shape, 'f32');
     held.push(cleanMasked, mask, noise);
     r.zero(cleanMasked);
-    r.zero(mask);
-    device.queue.writeBuffer(xt.buffer, xt.offset, noiseOf(size, request.seed, 0));
+    const plane = height * width;
+    const given = request.context ? Math.min(request.context.frames, frames) : 0;
+    if (request.context && given > 0) {
+      // (C, F, H, W): each channel's frames are contiguous, so one copy per channel.
+      const previousFrames = request.context.latents.shape[1]!;
+      for (let c = 0; c < channels; c++) {
+        r.copy(request.context.latents, (c * previousFrames + previousFrames - given) * plane * 4, cleanMasked, c * frames * plane * 4, given * plane * 4);
+      }
+    }
+    device.queue.writeBuffer(mask.buffer, mask.offset, Float32Array.from({ length: frames * plane }, (_, i) => (i < given * plane ? 1 : 0)));
+    device.queue.writeBuffer(xt.buffer, xt.offset, noiseOf(size, request.seed, firstStream));
     r.submit();
 
     const inputs = { x: xt, cleanMasked, mask, t: tensorView(t, [1], 'f32') };
@@ -101,7 +119,7 @@ export async function generateWindow(model: TextToVideoModel, request: WindowReq
       const velocity = model.dit.forward(step, inputs, text); // (C, F, H, W)
       if ((request.solver ?? 'few-step') === 'few-step') {
         // The last step lands on σ = 0, where the noise has weight 0: no need to draw it.
-        if (sigmaNext > 0) device.queue.writeBuffer(noise.buffer, noise.offset, noiseOf(size, request.seed, k + 1));
+        if (sigmaNext > 0) device.queue.writeBuffer(noise.buffer, noise.offset, noiseOf(size, request.seed, firstStream + k + 1));
         step.run(fewStepKernel, params, { x: xt, v: velocity, clean: cleanMasked, mask, sigmas: sigmaUniform, noise });
       } else {
         step.run(eulerKernel, params, { x: xt, v: velocity, clean: cleanMasked, mask, sigmas: sigmaUniform });

@@ -25,6 +25,7 @@ test('the app loads and works offline after the first visit', async ({ page, con
   expect(reachable).toBe(false);
 
   // Generation works offline: model from IndexedDB, runtime (WASM included) from the shell cache.
+  await page.getByTestId('settings').locator('input[type=range]').fill('1');
   await page.getByTestId('prompt').fill('a red ball');
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('result')).toBeVisible({ timeout: 120_000 });

@@ -33,6 +33,7 @@ test('the bundled model loads; Generate asks for a prompt, then Ctrl+Enter makes
   await generate.click();
   await expect(page.getByTestId('message')).toHaveText('Type a prompt describing the clip first.');
 
+  await page.getByTestId('settings').locator('input[type=range]').fill('1'); // 1 s: 8 frames, 7 windows
   await page.getByTestId('prompt').fill('a red ball bounces');
   await page.getByTestId('prompt').press('Control+Enter');
   const result = page.getByTestId('result');
@@ -41,11 +42,11 @@ test('the bundled model loads; Generate asks for a prompt, then Ctrl+Enter makes
   const bytes = await page.evaluate(async (u) => Array.from(new Uint8Array(await (await fetch(u)).arrayBuffer())), url);
   const file = join(mkdtempSync(join(tmpdir(), 'zoetrope-')), 'clip.mp4');
   writeFileSync(file, Uint8Array.from(bytes));
-  // tiny-test makes one window of 2 latent frames at its 16:9 bucket (64 × 112) and 8 fps.
+  // tiny-test at its 16:9 bucket (64 × 112), 8 fps, window after window.
   const video = probe(file);
-  expect(video).toMatchObject({ width: 112, height: 64, frames: 2 });
-  expect(video.durationSeconds).toBeCloseTo(0.25, 2);
-  await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-frames-shown', '2');
+  expect(video).toMatchObject({ width: 112, height: 64, frames: 8 });
+  expect(video.durationSeconds).toBeCloseTo(1, 2);
+  await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-frames-shown', '8');
 });
 
 test('the web app manifest and its icons are served', async ({ page, request }) => {

@@ -12,7 +12,7 @@ type GeneratePage = typeof import('../support/generate_page.ts');
 type Request = Parameters<GeneratePage['generateClips']>[1][number];
 
 const MANIFEST = '/models/tiny-test/manifest.json';
-const base = { prompt: 'a red ball bounces zorblax', durationSeconds: 1, aspect: '1:1', shortSide: 64 } as const;
+const base = { prompt: 'a red ball bounces zorblax', durationSeconds: 0.25, aspect: '1:1', shortSide: 64 } as const;
 
 async function generate(page: import('@playwright/test').Page, requests: Request[]): Promise<RunOutcome['runs']> {
   await page.goto(HARNESS);
@@ -76,4 +76,24 @@ test('cancel mid-denoising rejects as cancelled, and the next run succeeds with 
   expect(after.clip.frameCount).toBe(2);
   expect(after.frameHashes).toHaveLength(2);
   expect(again.frameHashes).toEqual(after.frameHashes);
+});
+
+test('a longer clip is made window after window by the chunk contract, deterministically', async ({ page }, info) => {
+  test.setTimeout(240_000);
+  // tiny-test: windows of 2 latent frames, 1 of them context; 0.5 s at 8 fps = 4 frames = 3 windows.
+  const runs = await generate(page, [{ ...base, durationSeconds: 0.5, seed: 5 }, { ...base, durationSeconds: 0.5, seed: 5 }]);
+  const [first, again] = runs.map(clipOf) as [GeneratedClip, GeneratedClip];
+  expect(first.clip.frameCount).toBe(4);
+  expect(first.frameHashes).toHaveLength(4);
+  expect(new Set(first.frameHashes).size).toBe(4);
+  expect(again.frameHashes).toEqual(first.frameHashes);
+  // Three windows' denoising steps (4 each), and progress never goes backwards.
+  expect(first.progress.filter((p) => p.startsWith('denoising'))).toHaveLength(12);
+  const fractions = first.progress.map((p) => Number(p.split(' ')[1]));
+  expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+  const file = info.outputPath('long.mp4');
+  writeFileSync(file, Uint8Array.from(first.mp4));
+  const video = probe(file);
+  expect(video).toMatchObject({ width: 64, height: 64, frames: 4 });
+  expect(video.durationSeconds).toBeCloseTo(0.5, 2);
 });
