@@ -6,7 +6,7 @@
 // `Range: bytes=N-`. A file is marked complete only in the same transaction that writes its last
 // bytes, after its sha256 matched, so a damaged file is never served from the cache.
 import type { ModelFile } from '../worker/api.ts';
-import { sha256Hex } from './download.ts';
+import { fetchChecked, sha256Hex } from './download.ts';
 import { deleteFile, readStoredBytes, writeChunk, type FileRecord, type ModelDb } from './model_db.ts';
 import { bodyStart, rangeHeaders } from './range.ts';
 import { damaged, fetchFailed } from './store_errors.ts';
@@ -64,22 +64,9 @@ async function restart(db: ModelDb, record: FileRecord): Promise<number> {
   return 0;
 }
 
-async function fetchFrom(url: string, start: number, signal: AbortSignal | undefined): Promise<Response> {
-  let response: Response;
-  try {
-    // no-store: the HTTP cache would otherwise keep a second copy of every model file.
-    response = await fetch(url, { headers: rangeHeaders(start), signal, cache: 'no-store' });
-  } catch (cause) {
-    if (signal?.aborted) throw signal.reason;
-    throw fetchFailed(url, cause instanceof Error ? cause.message : String(cause));
-  }
-  if (!response.ok) throw fetchFailed(url, `HTTP ${response.status} ${response.statusText}`);
-  // Single-page-app hosts answer a missing file with their index page and status 200.
-  if (response.headers.get('content-type')?.startsWith('text/html')) {
-    await response.body?.cancel();
-    throw fetchFailed(url, 'the server answered with a web page: the file is probably missing there');
-  }
-  return response;
+function fetchFrom(url: string, start: number, signal: AbortSignal | undefined): Promise<Response> {
+  // no-store: the HTTP cache would otherwise keep a second copy of every model file.
+  return fetchChecked(url, signal, { headers: rangeHeaders(start), cache: 'no-store' });
 }
 
 /** Streams the response into `body` from `loaded` on, writing each chunk once it is full. */

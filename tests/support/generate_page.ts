@@ -69,14 +69,14 @@ export async function generateClips(manifestUrl: string, requests: (GenerateRequ
  */
 export async function vaeFromGpuBufferOnGoldens(): Promise<{ maxAbsDiff: number; dims: number[]; validationErrors: string[] }> {
   const { openGpu } = await import('../../src/gpu/device.ts');
-  const { downloadModel } = await import('../../src/store/download.ts');
+  const { ModelStore } = await import('../../src/store/model_cache.ts');
   const { SafetensorsFile } = await import('../../src/model/weights.ts');
   const { VaeDecoder } = await import('../../src/model/vae.ts');
   const { device } = await openGpu();
   const validationErrors: string[] = [];
   device.addEventListener('uncapturederror', (event) => validationErrors.push((event as GPUUncapturedErrorEvent).error.message));
   try {
-    const { files } = await downloadModel('/models/tiny-test/manifest.json', async () => {});
+    const { files } = await (await ModelStore.open()).load(new URL('/models/tiny-test/manifest.json', location.href).href);
     const golden = SafetensorsFile.parse(new Uint8Array(await (await fetch('/tests/fixtures/goldens/vae.safetensors')).arrayBuffer()), 'goldens');
     const latents = golden.f32('input.latents');
     const expected = golden.f32('decoder.output');

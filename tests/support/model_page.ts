@@ -4,7 +4,7 @@ import { openGpu } from '../../src/gpu/device.ts';
 import { parseModelConfig } from '../../src/model/config.ts';
 import type { Trace } from '../../src/model/recorder.ts';
 import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
-import { downloadModel } from '../../src/store/download.ts';
+import { ModelStore } from '../../src/store/model_cache.ts';
 import { ditOnGoldens, readTraces, textEncoderOnGoldens } from './model_goldens.ts';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -13,9 +13,9 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** The tiny test model loaded the way the engine loads models: manifest, files, sizes and sha256 checked. */
+/** The tiny test model loaded the way the engine loads models: through the model store, every file's size and sha256 checked. */
 async function tinyModel(part: 'dit' | 'text_encoder') {
-  const { info, files } = await downloadModel('/models/tiny-test/manifest.json', async () => {});
+  const { info, files } = await (await ModelStore.open()).load(new URL('/models/tiny-test/manifest.json', location.href).href);
   const weights = new WeightSet([SafetensorsFile.parse(files.get(`${part}.safetensors`)!, part)]);
   const golden = SafetensorsFile.parse(await fetchBytes(`/tests/fixtures/goldens/${part}.safetensors`), 'goldens');
   return { config: parseModelConfig(info.config), weights, golden };
