@@ -108,15 +108,45 @@ export function dispatchKernel<Binding extends string, Params>(
   buffers: KernelBuffers<Binding>,
 ): void {
   const { pipeline, layout } = compileKernel(device, spec, params);
-  const bindGroup = device.createBindGroup({
-    label: spec.name,
-    layout,
-    entries: spec.bindings.map(([name], binding) => ({ binding, resource: asBufferBinding(buffers[name]) })),
-  });
+  const bindGroup = bindGroupFor(device, spec, layout, buffers);
   const [x, y = 1, z = 1] = spec.grid(params);
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(x, y, z);
+}
+
+// Bind groups are kept per layout and exact bindings: a sampler loop runs the same kernels on the
+// same pooled buffers step after step, so after its first step it creates none. Ids stand for
+// buffers in the key (a destroyed buffer's id is never reused, so its stale entries are never hit);
+// the cap bounds what stale entries can hold.
+const bindGroupCache = new WeakMap<GPUBindGroupLayout, Map<string, GPUBindGroup>>();
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+const MAX_BIND_GROUPS_PER_LAYOUT = 1024;
+
+function bufferId(buffer: GPUBuffer): number {
+  let id = bufferIds.get(buffer);
+  if (id === undefined) bufferIds.set(buffer, (id = nextBufferId++));
+  return id;
+}
+
+function bindGroupFor<Binding extends string, Params>(
+  device: GPUDevice,
+  spec: KernelSpec<Binding, Params>,
+  layout: GPUBindGroupLayout,
+  buffers: KernelBuffers<Binding>,
+): GPUBindGroup {
+  const entries = spec.bindings.map(([name], binding) => ({ binding, resource: asBufferBinding(buffers[name]) }));
+  const key = entries.map(({ resource: r }) => `${bufferId(r.buffer)}:${r.offset ?? 0}:${r.size ?? '-'}`).join('|');
+  let groups = bindGroupCache.get(layout);
+  if (!groups) bindGroupCache.set(layout, (groups = new Map()));
+  let group = groups.get(key);
+  if (!group) {
+    if (groups.size >= MAX_BIND_GROUPS_PER_LAYOUT) groups.clear();
+    group = device.createBindGroup({ label: spec.name, layout, entries });
+    groups.set(key, group);
+  }
+  return group;
 }
 
 function asBufferBinding(resource: GPUBuffer | GPUBufferBinding): GPUBufferBinding {

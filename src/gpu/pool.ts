@@ -6,6 +6,10 @@
 // power of two, so at most 25% is wasted) so that nearby sizes, e.g. the last window of a video
 // being a little shorter, share buffers too.
 //
+// Of the free buffers of a size, the pool hands out the oldest. A step that runs with every
+// buffer free then gets exactly the buffers the previous step got, in the same places, so bind
+// groups made for the first step serve every later one (src/gpu/kernel.ts caches them).
+//
 // The pool counts bytes: `liveBytes` are in buffers handed out and not yet released,
 // `heldBytes` are all the pool's buffers, free ones included. Tests use these to prove memory
 // stays flat; the UI can show them.
@@ -43,6 +47,8 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private readonly live = new Set<GPUBuffer>();
+  /** Creation order of each buffer: free lists are kept newest first, so pop() gives the oldest. */
+  private readonly age = new WeakMap<GPUBuffer, number>();
   private counts = { liveBytes: 0, heldBytes: 0, peakLiveBytes: 0, created: 0, reused: 0 };
   private destroyed = false;
 
@@ -62,6 +68,7 @@ export class BufferPool {
       this.counts.reused++;
     } else {
       buffer = this.device.createBuffer({ label: `${this.label}[${size}]`, size, usage: this.usage });
+      this.age.set(buffer, this.counts.created);
       this.counts.created++;
       this.counts.heldBytes += size;
     }
@@ -84,8 +91,14 @@ export class BufferPool {
     }
     this.counts.liveBytes -= buffer.size;
     const list = this.free.get(buffer.size);
-    if (list) list.push(buffer);
-    else this.free.set(buffer.size, [buffer]);
+    if (!list) {
+      this.free.set(buffer.size, [buffer]);
+      return;
+    }
+    // Insert keeping the list newest first (lists hold a handful of buffers).
+    const age = this.age.get(buffer)!;
+    const at = list.findIndex((other) => this.age.get(other)! < age);
+    list.splice(at === -1 ? list.length : at, 0, buffer);
   }
 
   /** Frees the buffers nobody holds, e.g. after a run at a larger size than the next ones. */

@@ -92,3 +92,29 @@ test('a profiled DiT step reports time per kernel, and its result is unchanged',
   expect(names).toEqual(expect.arrayContaining(['matmul', 'attention', 'norm.rms_norm', 'rope.rope', 'patchify.patchify_concat']));
   expect(report!.kernels.every((k) => k.count > 0 && k.totalMs >= 0)).toBe(true);
 });
+
+// The sampler loop's steady state: a second DiT step on the same shapes creates no pipeline, no
+// bind group and no buffer (pipelines, bind groups and uniforms are cached; activations pooled).
+test('a second DiT step creates no pipelines, bind groups or buffers', async () => {
+  const { step } = ditOnGoldens(device, setup('dit'), 'f16');
+  await step();
+  const counts = { createComputePipeline: 0, createBindGroup: 0, createBuffer: 0 };
+  const originals = new Map<keyof typeof counts, (...args: never[]) => unknown>();
+  for (const method of Object.keys(counts) as (keyof typeof counts)[]) {
+    const original = (device[method] as (...args: never[]) => unknown).bind(device);
+    originals.set(method, original);
+    Object.defineProperty(device, method, {
+      configurable: true,
+      value: (...args: never[]) => {
+        counts[method]++;
+        return original(...args);
+      },
+    });
+  }
+  try {
+    await step();
+  } finally {
+    for (const method of originals.keys()) delete (device as unknown as Record<string, unknown>)[method];
+  }
+  expect(counts).toEqual({ createComputePipeline: 0, createBindGroup: 0, createBuffer: 0 });
+});
