@@ -21,6 +21,11 @@ export class Mp4Muxer {
     this.muxer.addVideoChunk(chunk, meta);
   }
 
+  /** A sample taken as it is from another file (re-muxing without re-encoding); times in µs. */
+  addSample(data: Uint8Array, keyFrame: boolean, timestamp: number, duration: number, meta?: EncodedVideoChunkMetadata): void {
+    this.muxer.addVideoChunkRaw(data, keyFrame ? 'key' : 'delta', timestamp, duration, meta);
+  }
+
   finish(): Blob {
     this.muxer.finalize();
     return new Blob([this.muxer.target.buffer], { type: 'video/mp4' });
