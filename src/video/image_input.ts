@@ -1,0 +1,72 @@
+// A picture the user gives (image-to-video, in-betweening) → the RGBA pixels of one frame of the
+// chosen bucket: scaled to cover the frame and cropped around its centre, as a phone crops a
+// photo to a video's aspect ratio, so nothing is stretched. Works in a worker (no DOM).
+
+export interface CropRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The largest centred part of a `sourceWidth`×`sourceHeight` image with the aspect ratio of
+ * `width`×`height`: scaled to the frame it covers it exactly.
+ */
+export function coverCrop(sourceWidth: number, sourceHeight: number, width: number, height: number): CropRect {
+  if (!(sourceWidth > 0 && sourceHeight > 0 && width > 0 && height > 0)) throw new Error('sizes must be positive');
+  const scale = Math.max(width / sourceWidth, height / sourceHeight);
+  const cropWidth = Math.min(sourceWidth, width / scale);
+  const cropHeight = Math.min(sourceHeight, height / scale);
+  return { x: (sourceWidth - cropWidth) / 2, y: (sourceHeight - cropHeight) / 2, width: cropWidth, height: cropHeight };
+}
+
+/** Decodes an image file (PNG, JPEG, WebP, …) and returns its pixels cropped and scaled to `width`×`height`. */
+export async function imageToFrame(image: Blob, width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(image);
+  } catch {
+    throw new Error('the file is not an image this browser can read (use PNG, JPEG or WebP)');
+  }
+  try {
+    const crop = coverCrop(bitmap.width, bitmap.height, width, height);
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new Error('no 2D canvas context to read the image with');
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, crop.x, crop.y, crop.width, crop.height, 0, 0, width, height);
+    return new Uint8Array(context.getImageData(0, 0, width, height).data.buffer) as Uint8Array<ArrayBuffer>;
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** RGBA8 frames → the VAE encoder's input (N, 3, H, W) in [-1, 1] (alpha dropped). */
+export function rgbaToPlanar(frames: readonly Uint8Array[], width: number, height: number): Float32Array<ArrayBuffer> {
+  const pixels = width * height;
+  const out = new Float32Array(frames.length * 3 * pixels);
+  for (const [n, rgba] of frames.entries()) {
+    if (rgba.length !== pixels * 4) throw new Error(`frame ${n} has ${rgba.length} bytes, not ${pixels * 4}`);
+    const base = n * 3 * pixels;
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < 3; c++) out[base + c * pixels + p] = rgba[p * 4 + c]! / 127.5 - 1;
+    }
+  }
+  return out;
+}
+
+/** Peak signal-to-noise ratio in dB between two RGBA8 images (RGB only). */
+export function psnrRgba(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error('images differ in size');
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+    count++;
+  }
+  const mse = sum / count;
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
