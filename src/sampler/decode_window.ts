@@ -5,14 +5,8 @@ import { toFramesKernel } from '../gpu/ops/sampler.ts';
 import type { Tensor } from '../gpu/tensor.ts';
 import { ForwardRecorder } from '../model/recorder.ts';
 import { framesToRgba, type VaeDecoder } from '../model/vae.ts';
+import type { DecodedWindow } from './clip_backend.ts';
 import type { TextToVideoModel } from './text_to_video_model.ts';
-
-export interface DecodedWindow {
-  /** One opaque RGBA8 image per video frame, width·height·4 bytes. */
-  frames: Uint8Array<ArrayBuffer>[];
-  width: number;
-  height: number;
-}
 
 export async function decodeWindow(model: TextToVideoModel, vae: VaeDecoder, latents: Tensor): Promise<DecodedWindow> {
   const [channels, frames, height, width] = latents.shape as [number, number, number, number];

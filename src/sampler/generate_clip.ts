@@ -4,34 +4,41 @@
 // the mask, reused as they are) and adds the rest. Each window is sampled, decoded, and its new
 // frames streamed to the page and to the MP4 encoder at once, so memory does not grow with
 // duration: only the previous window's latents are kept.
-import type { Clip, ClipCallbacks, GenerateRequest, JobProgress, Phase } from '../worker/api.ts';
+//
+// The loop is the same on every backend (clip_backend.ts): the WebGPU backend keeps latents in GPU
+// buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
+// phase (Clip.timings), so the VAE's share of a clip's time can be reported.
+import type { Clip, ClipCallbacks, ClipTimings, GenerateRequest, JobProgress, Phase } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
 import { throwIfCancelled } from '../worker/jobs.ts';
 import { hand } from '../worker/transfer.ts';
-import type { Tensor } from '../gpu/tensor.ts';
-import type { VaeDecoder } from '../model/vae.ts';
 import { Mp4Writer } from '../video/encode.ts';
-import { decodeWindow } from './decode_window.ts';
-import { generateWindow } from './generate_window.ts';
-import type { TextToVideoModel } from './text_to_video_model.ts';
-
-export interface ClipParts {
-  model: TextToVideoModel;
-  vae: VaeDecoder;
-}
+import type { ClipBackend } from './clip_backend.ts';
 
 // Rough shares of a window's time, for the progress bar: denoising dominates.
 const DENOISE_SHARE = 0.8;
 const DECODE_SHARE = 0.05;
 
-export async function generateClip(
-  { model, vae }: ClipParts,
+/** Adds the time `work` takes to timings[phase]. */
+async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[phase] += performance.now() - start;
+  }
+}
+
+/** `started`: when the job began (performance.now()); the time until this call counts as setup. */
+export async function generateClip<Text, Latents>(
+  { name, runner, decoder }: ClipBackend<Text, Latents>,
   request: GenerateRequest,
   callbacks: ClipCallbacks,
   signal: AbortSignal,
   started: number,
 ): Promise<Clip> {
-  const { config } = model;
+  const timings: ClipTimings = { setup: performance.now() - started, text: 0, denoise: 0, decode: 0, encode: 0 };
+  const { config } = runner;
   const bucket = config.latent.aspect_buckets[request.aspect];
   if (!bucket) {
     const offered = Object.keys(config.latent.aspect_buckets).join(', ');
@@ -41,42 +48,42 @@ export async function generateClip(
   const fps = config.latent.frame_rate;
   const plan = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames);
   const frameCount = plan.frames;
+  const steps = request.steps ?? config.sampler.steps;
   const report = async (phase: Phase, fraction: number, framesDone = 0) => {
     const progress: JobProgress = { phase, fraction, framesDone, framesTotal: frameCount };
     await callbacks.onProgress?.(progress);
   };
 
   await report('text', 0);
-  const writer = await Mp4Writer.open({ width, height, fps });
-  let previous: Tensor | null = null;
-  let unknownWords: string[] = [];
+  const writer = await timed(timings, 'encode', () => Mp4Writer.open({ width, height, fps }));
+  let prompt: Awaited<ReturnType<typeof runner.encodePrompt>> | null = null;
+  let previous: Latents | null = null;
   let emitted = 0;
   try {
+    prompt = await timed(timings, 'text', () => runner.encodePrompt(request.prompt));
+    const text = prompt.text;
     for (let w = 0; w < plan.windows; w++) {
-      const steps = request.steps ?? config.sampler.steps;
-      const result = await generateWindow(
-        model,
-        {
-          prompt: request.prompt,
-          seed: request.seed,
-          frames: config.chunk.latent_frames,
-          height: height / config.latent.spatial_factor,
-          width: width / config.latent.spatial_factor,
-          steps,
-          context: previous ? { latents: previous, frames: config.chunk.context_latent_frames } : undefined,
-          firstStream: w * (steps + 1),
-        },
-        {
+      throwIfCancelled(signal);
+      const spec = {
+        seed: request.seed,
+        frames: config.chunk.latent_frames,
+        height: height / config.latent.spatial_factor,
+        width: width / config.latent.spatial_factor,
+        steps,
+        firstStream: w * (steps + 1),
+      };
+      const context: { latents: Latents; frames: number } | undefined = previous ? { latents: previous, frames: config.chunk.context_latent_frames } : undefined;
+      const latents: Latents = await timed(timings, 'denoise', () =>
+        runner.sampleWindow(text, spec, context, {
           signal,
           onStep: (step) => report('denoising', (w + (DENOISE_SHARE * step) / steps) / plan.windows, emitted),
-        },
+        }),
       );
-      unknownWords = result.unknownWords;
-      if (previous) model.pool.release(previous);
-      previous = result.latents;
+      if (previous) runner.releaseLatents(previous);
+      previous = latents;
 
       await report('decoding', (w + DENOISE_SHARE) / plan.windows, emitted);
-      const decoded = await decodeWindow(model, vae, result.latents);
+      const decoded = await timed(timings, 'decode', () => decoder.decode(latents));
       throwIfCancelled(signal);
       if (decoded.width !== width || decoded.height !== height) {
         throw new Error(`the VAE decoded ${decoded.width}×${decoded.height} frames for a ${width}×${height} bucket`);
@@ -86,18 +93,22 @@ export async function generateClip(
       const shown = fresh.slice(0, frameCount - emitted);
       for (const [i, rgba] of shown.entries()) {
         throwIfCancelled(signal);
-        await emitFrame(writer, rgba, width, height, emitted, callbacks);
+        await timed(timings, 'encode', () => emitFrame(writer, rgba, width, height, emitted, callbacks));
         emitted += 1;
         const encodeShare = 1 - DENOISE_SHARE - DECODE_SHARE;
         await report('encoding', (w + DENOISE_SHARE + DECODE_SHARE + (encodeShare * (i + 1)) / shown.length) / plan.windows, emitted);
       }
     }
     throwIfCancelled(signal);
-    const mp4 = await writer.finish();
+    const mp4 = await timed(timings, 'encode', () => writer.finish());
     await report('done', 1, frameCount);
-    return { mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started, unknownWords };
+    return {
+      mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started,
+      unknownWords: prompt.unknownWords, backend: name, timings,
+    };
   } finally {
-    if (previous) model.pool.release(previous);
+    if (previous) runner.releaseLatents(previous);
+    if (prompt) runner.releasePrompt(prompt.text);
     writer.abort();
   }
 }

@@ -1,6 +1,6 @@
 // One window of latent frames, text → clean latents, entirely on the GPU:
 //
-//   ids = tokenize(prompt);  context = T5(ids);  text = DiT.prepareText(context)    once
+//   ids = tokenize(prompt);  context = T5(ids);  text = DiT.prepareText(context)    once per clip (encodePrompt)
 //   x = noise(seed, stream 0)                                                        σ_0 = 1
 //   for k in 0‥steps−1:  v = DiT(x, t = 1000·σ_k, text)
 //                        x = (1 − σ_{k+1})·(x − σ_k·v) + σ_{k+1}·noise(seed, stream k+1)
@@ -16,8 +16,11 @@
 //
 // The CPU only schedules: t, σ and the step's noise reach the GPU by writeBuffer, queued in order
 // with the submits, and nothing is read back inside the loop.
+//
+// cpu_window.ts is this loop's CPU twin (the WASM backend); latent_update.ts the kernels' twins.
 import { fewStepKernel, eulerKernel, sigmasBytes } from '../gpu/ops/sampler.ts';
 import { tensorView, type Tensor } from '../gpu/tensor.ts';
+import type { DitText } from '../model/dit.ts';
 import { ForwardRecorder } from '../model/recorder.ts';
 import { NormalRng } from './rng.ts';
 import { sigmaSchedule, timestepOf } from './schedule.ts';
@@ -26,7 +29,6 @@ import type { TextToVideoModel } from './text_to_video_model.ts';
 export type Solver = 'few-step' | 'euler';
 
 export interface WindowRequest {
-  prompt: string;
   seed: number;
   /** Latent frames and latent height and width of the window. */
   frames: number;
@@ -50,17 +52,42 @@ export interface WindowEvents {
   signal?: AbortSignal;
 }
 
-export interface WindowLatents {
-  /** Clean latents (C, F, H, W) f32, from the model's pool: release with model.pool.release. */
-  latents: Tensor;
+/** The noise tensor (C·F·H·W normals) of `stream` for `seed`. */
+export const noiseOf = (size: number, seed: number, stream: number) => new NormalRng(seed, stream).fill(new Float32Array(size)) as Float32Array<ArrayBuffer>;
+
+/** The prompt's text state for the DiT, from pool tensors: give it back with releasePromptText. */
+export interface PromptText {
+  text: DitText;
   /** Prompt words the tokenizer does not know (they became [UNK]). */
   unknownWords: string[];
 }
 
-/** The noise tensor (C·F·H·W normals) of `stream` for `seed`. */
-export const noiseOf = (size: number, seed: number, stream: number) => new NormalRng(seed, stream).fill(new Float32Array(size)) as Float32Array<ArrayBuffer>;
+/** Tokenizer, T5 and the DiT's per-block text keys and values: once per clip. */
+export async function encodePromptText(model: TextToVideoModel, prompt: string): Promise<PromptText> {
+  const { device, config, pool, uniforms } = model;
+  const ids = device.createBuffer({ label: 'ids', size: config.text_encoder.text_len * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  try {
+    const tokens = model.tokenizer.encode(prompt, config.text_encoder.text_len);
+    device.queue.writeBuffer(ids, 0, Uint32Array.from(tokens.ids));
+    const r = new ForwardRecorder(device, pool, uniforms);
+    const context = model.textEncoder.encode(r, tensorView(ids, [tokens.ids.length], 'f32'), tokens.length); // (text_len, dim); ids are u32
+    const text = model.dit.prepareText(r, context);
+    r.free(context);
+    r.submit();
+    // Waiting is not reading: it lets the clip time the text phase on its own.
+    await device.queue.onSubmittedWorkDone();
+    return { text, unknownWords: tokens.unknown };
+  } finally {
+    ids.destroy();
+  }
+}
 
-export async function generateWindow(model: TextToVideoModel, request: WindowRequest, events: WindowEvents = {}): Promise<WindowLatents> {
+export function releasePromptText(model: TextToVideoModel, text: DitText): void {
+  for (const tensor of [...text.keys, ...text.values]) model.pool.release(tensor);
+}
+
+/** Clean latents (C, F, H, W) f32 of one window, from the model's pool: release with model.pool.release. */
+export async function generateWindow(model: TextToVideoModel, text: DitText, request: WindowRequest, events: WindowEvents = {}): Promise<Tensor> {
   const { device, config, pool, uniforms } = model;
   const steps = request.steps ?? config.sampler.steps;
   const sigmas = sigmaSchedule(steps, config.sampler.shift);
@@ -71,21 +98,12 @@ export async function generateWindow(model: TextToVideoModel, request: WindowReq
   const abort = () => events.signal?.throwIfAborted();
 
   // Per-window buffers come from the pool; the few fixed-size ones below are ours to destroy.
-  const ids = device.createBuffer({ label: 'ids', size: config.text_encoder.text_len * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   const t = device.createBuffer({ label: 't', size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   const sigmaUniform = device.createBuffer({ label: 'sigmas', size: 8, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const held: Tensor[] = [];
   let x: Tensor | null = null;
   try {
-    // Text, once per window (once per clip when windows share a prompt: a later optimisation).
-    const tokens = model.tokenizer.encode(request.prompt, config.text_encoder.text_len);
-    device.queue.writeBuffer(ids, 0, Uint32Array.from(tokens.ids));
     const r = new ForwardRecorder(device, pool, uniforms);
-    const context = model.textEncoder.encode(r, tensorView(ids, [tokens.ids.length], 'f32'), tokens.length); // (text_len, dim); ids are u32
-    const text = model.dit.prepareText(r, context);
-    r.free(context);
-    held.push(...text.keys, ...text.values);
-
     // x_T; given frames (the previous window's last clean latents) through clean·mask and the mask.
     const firstStream = request.firstStream ?? 0;
     const xt = pool.acquireTensor(shape, 'f32');
@@ -133,11 +151,10 @@ export async function generateWindow(model: TextToVideoModel, request: WindowReq
     abort();
     const latents = xt;
     x = null; // the caller's now
-    return { latents, unknownWords: tokens.unknown };
+    return latents;
   } finally {
     if (x) pool.release(x);
     for (const tensor of held) pool.release(tensor);
-    ids.destroy();
     t.destroy();
     sigmaUniform.destroy();
   }

@@ -56,9 +56,52 @@ export interface LoadProgress {
   bytesPerSecond: number;
 }
 
+export interface PromptInspection {
+  /** Words the loaded model's tokenizer does not know (each would be read as [UNK]), in order. */
+  unknownWords: string[];
+  /** Tokens the prompt takes, [EOS] included. */
+  tokens: number;
+  /** The most the text encoder reads ([EOS] included); words past it are cut. */
+  maxTokens: number;
+}
+
 // ── Clips ───────────────────────────────────────────────────────────────────────────────────
 
 export type AspectRatio = '1:1' | '16:9' | '9:16';
+
+/**
+ * Where the text encoder and DiT run: 'webgpu' on our WGSL kernels (VAE on ORT-web's WebGPU EP
+ * on the same device), 'wasm' as the model's ONNX graphs on ORT-web's WASM EP (VAE too).
+ */
+export type Backend = 'webgpu' | 'wasm';
+
+/** 'auto' picks WASM when there is no WebGPU or only a software adapter, else WebGPU. */
+export type BackendChoice = 'auto' | Backend;
+
+export interface BackendsReport {
+  /** Backends that can make a clip here: 'wasm' always, 'webgpu' with any WebGPU adapter. */
+  available: Backend[];
+  /** What a request with backend 'auto' runs on. */
+  auto: Backend;
+  /** Why 'auto' picks it, in a sentence a person can read. */
+  reason: string;
+  /** Threads the WASM backend runs on (1 when the page is not cross-origin isolated). */
+  wasmThreads: number;
+}
+
+/** Milliseconds per phase of a clip; their sum is about Clip.elapsedMs. */
+export interface ClipTimings {
+  /** Building the backend's model runtime (first clip on a backend) and opening the GPU. */
+  setup: number;
+  /** Tokenizer and text encoder, once per clip. */
+  text: number;
+  /** Every window's sampler loop (DiT forwards and updates). */
+  denoise: number;
+  /** The VAE decoder, latents to RGBA frames. */
+  decode: number;
+  /** Frames into the video encoder and the MP4 muxer, the page's frame callbacks included. */
+  encode: number;
+}
 
 export interface GenerateRequest {
   prompt: string;
@@ -69,6 +112,8 @@ export interface GenerateRequest {
   shortSide: number;
   steps?: number;
   style?: string;
+  /** Default 'auto'. */
+  backend?: BackendChoice;
 }
 
 export type Phase = 'loading' | 'text' | 'denoising' | 'decoding' | 'encoding' | 'done';
@@ -98,6 +143,10 @@ export interface Clip {
   elapsedMs: number;
   /** Prompt words the model's vocabulary lacks (each was read as [UNK]); absent for test patterns. */
   unknownWords?: string[];
+  /** Which backend made the clip; absent for test patterns. */
+  backend?: Backend;
+  /** Time per phase; absent for test patterns. */
+  timings?: ClipTimings;
 }
 
 /**
@@ -139,6 +188,10 @@ export interface Engine {
   deleteModel(name: string): Promise<boolean>;
   /** Storage this site uses and may use, and whether the browser keeps it under pressure. */
   storageUse(): Promise<StorageUse>;
+  /** How the loaded model reads `prompt`: words its vocabulary lacks, and tokens used of those it takes. */
+  inspectPrompt(prompt: string): Promise<PromptInspection>;
+  /** Which backends can run here, which one 'auto' picks and why, and the WASM thread count. */
+  describeBackends(): Promise<BackendsReport>;
   generate(request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   renderTestPattern(request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */

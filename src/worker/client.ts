@@ -34,6 +34,8 @@ export function createEngineClient(): EngineClient {
     listModels: () => remote.listModels(),
     deleteModel: (name: string) => remote.deleteModel(name),
     storageUse: () => remote.storageUse(),
+    inspectPrompt: (prompt: string) => remote.inspectPrompt(prompt),
+    describeBackends: () => remote.describeBackends(),
     generate: (request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip> =>
       remote.generate(request, callbackBundle(callbacks)),
     renderTestPattern: (request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip> =>

@@ -5,12 +5,18 @@ import { geluTanhKernel } from '../gpu/ops/activations.ts';
 import { geluTanh } from '../gpu/reference/activations.ts';
 import { runKernelOnce } from '../gpu/run_kernel.ts';
 import { VaeDecoder } from '../model/vae.ts';
-import { generateClip, type ClipParts } from '../sampler/generate_clip.ts';
+import { wasmThreads } from '../model/ort_wasm.ts';
+import { generateClip } from '../sampler/generate_clip.ts';
+import { WasmModel, wasmBackend } from '../sampler/wasm_backend.ts';
+import { webgpuBackend } from '../sampler/webgpu_backend.ts';
 import { TextToVideoModel } from '../sampler/text_to_video_model.ts';
+import { WordTokenizer } from '../model/tokenizer.ts';
 import { ModelStore, type CachedModel, type StorageUse } from '../store/model_cache.ts';
 import { Mp4Writer } from '../video/encode.ts';
+import { withProvenance } from '../video/provenance_clip.ts';
 import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
+  BackendsReport,
   Clip,
   ClipCallbacks,
   Engine,
@@ -19,8 +25,10 @@ import type {
   GpuStatus,
   LoadProgress,
   ModelInfo,
+  PromptInspection,
   TestPatternRequest,
 } from './api.ts';
+import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
 import { JobSlot, throwIfCancelled } from './jobs.ts';
 import { hand } from './transfer.ts';
@@ -31,8 +39,17 @@ interface LoadedModel {
   files: Map<string, Uint8Array<ArrayBuffer>>;
 }
 
-interface ClipRuntime extends ClipParts {
+/** The WebGPU backend's runtime: our WGSL model and the VAE's ORT session on the same device. */
+interface ClipRuntime {
   loaded: LoadedModel;
+  model: TextToVideoModel;
+  vae: VaeDecoder;
+}
+
+/** The WASM backend's runtime: the model's ONNX graphs in ORT-web WASM EP sessions. */
+interface WasmRuntime {
+  loaded: LoadedModel;
+  model: WasmModel;
 }
 
 export class ZoetropeEngine implements Engine {
@@ -41,6 +58,7 @@ export class ZoetropeEngine implements Engine {
   private readonly jobs = new JobSlot();
   private model: LoadedModel | null = null;
   private runtime: ClipRuntime | null = null;
+  private wasmRuntime: WasmRuntime | null = null;
   private store: Promise<ModelStore> | null = null;
 
   // ── GPU ───────────────────────────────────────────────────────────────────────────────────
@@ -138,6 +156,7 @@ export class ZoetropeEngine implements Engine {
       this.runtime?.model.destroy();
       await this.runtime?.vae.release();
       this.runtime = null;
+      await this.dropWasmRuntime();
     }
     return (await this.modelStore()).delete(name);
   }
@@ -146,24 +165,87 @@ export class ZoetropeEngine implements Engine {
     return (await this.modelStore()).usage();
   }
 
+  // Read from the model's own tokenizer.json, without the GPU, so the page can check a prompt
+  // as it is typed, before the first clip builds the GPU runtime.
+  private readonly tokenizers = new WeakMap<LoadedModel, WordTokenizer>();
+
+  async inspectPrompt(prompt: string): Promise<PromptInspection> {
+    const loaded = this.model;
+    if (!loaded) throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
+    let tokenizer = this.tokenizers.get(loaded);
+    if (!tokenizer) {
+      const json = loaded.files.get('tokenizer.json');
+      if (!json) throw new EngineError('model-unsupported', `${loaded.info.name} has no tokenizer.json.`);
+      tokenizer = WordTokenizer.fromJson(JSON.parse(new TextDecoder().decode(json)));
+      this.tokenizers.set(loaded, tokenizer);
+    }
+    const maxTokens = (loaded.info.config as { text_encoder?: { text_len?: number } }).text_encoder?.text_len ?? 0;
+    const words = tokenizer.words(String(prompt));
+    return { unknownWords: tokenizer.encode(String(prompt), Math.max(1, maxTokens)).unknown, tokens: words.length + 1, maxTokens };
+  }
+
   async generate(request: GenerateRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
     validateGenerate(request);
     const loaded = this.model;
     if (!loaded) {
       throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
     }
-    return this.jobs.run(async (signal) => {
+    const clip = await this.jobs.run(async (signal) => {
       const started = performance.now();
+      // A forced 'wasm' never touches the GPU: the WASM backend needs no GPU device at all.
+      const backend = request.backend === 'wasm' ? 'wasm' : chooseBackend(request.backend, await this.describeGpu(), wasmThreads());
+      if (backend === 'wasm') return this.generateOnWasm(loaded, request, callbacks, signal, started);
       const { device } = await this.gpuContext();
       const runtime = await this.runtimeFor(loaded, device);
       try {
-        return await generateClip(runtime, request, callbacks, signal, started);
+        return await generateClip(webgpuBackend(runtime.model, runtime.vae), request, callbacks, signal, started);
       } catch (error) {
         // Cancelled or failed: give the window's activations back to the GPU, not just to the pool.
         runtime.model.pool.trim();
         throw error;
       }
     });
+    // Every clip says it is AI-generated, by which model, with which seed, prompt and settings.
+    return withProvenance(clip, request, loaded.info);
+  }
+
+  async describeBackends(): Promise<BackendsReport> {
+    return describeBackends(await this.describeGpu(), wasmThreads());
+  }
+
+  private async generateOnWasm(loaded: LoadedModel, request: GenerateRequest, callbacks: ClipCallbacks, signal: AbortSignal, started: number): Promise<Clip> {
+    const runtime = await this.wasmRuntimeFor(loaded);
+    try {
+      return await generateClip(wasmBackend(runtime.model), request, callbacks, signal, started);
+    } catch (error) {
+      // A cancel lands between ORT runs, so the sessions are intact; after a failure inside ORT
+      // they may not be: build them again on the next run.
+      if (!signal.aborted) await this.dropWasmRuntime();
+      throw error;
+    }
+  }
+
+  /** The model's WASM runtime (ORT sessions for text encoder, DiT and VAE decoder), built once per model. */
+  private async wasmRuntimeFor(loaded: LoadedModel): Promise<WasmRuntime> {
+    if (this.wasmRuntime?.loaded === loaded) return this.wasmRuntime;
+    await this.dropWasmRuntime();
+    for (const path of ['tokenizer.json', 'text_encoder.onnx', 'text_encoder.safetensors', 'dit.onnx', 'dit.safetensors', 'vae_decoder.onnx', 'vae.safetensors']) {
+      if (!loaded.files.has(path)) {
+        throw new EngineError('model-unsupported', `${loaded.info.name} has no ${path}, which the CPU (WASM) backend needs to make video.`);
+      }
+    }
+    try {
+      this.wasmRuntime = { loaded, model: await WasmModel.fromFiles(loaded.info.config, loaded.files) };
+    } catch (error) {
+      throw asEngineError(error, 'model-invalid', `${loaded.info.name} could not be set up on the CPU (WASM) backend: its ONNX graphs did not load.`);
+    }
+    return this.wasmRuntime;
+  }
+
+  private async dropWasmRuntime(): Promise<void> {
+    const current = this.wasmRuntime;
+    this.wasmRuntime = null;
+    await current?.model.release().catch(() => undefined); // a session that failed may not release cleanly
   }
 
   /** The model's GPU runtime (tokenizer, text encoder, DiT, VAE session), built once per model and device. */

@@ -11,6 +11,7 @@ export type EngineErrorCode =
   | 'device-request-failed'
   | 'device-lost'
   | 'bad-request' // the caller asked for something invalid; nothing was started
+  | 'prompt-refused' // the prompt is on the unsafe-prompt list (prompt_filter_words.json); nothing was started
   | 'busy' // another job is running
   | 'cancelled'
   | 'codec-unsupported' // no video codec this browser can encode

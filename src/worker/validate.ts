@@ -1,6 +1,7 @@
 // Checks on requests before any work starts, so bad input fails at once with a clear message.
 import type { GenerateRequest, TestPatternRequest } from './api.ts';
 import { EngineError } from './errors.ts';
+import { checkPrompt } from './prompt_filter.ts';
 
 export const MAX_FRAME_SIDE = 4096;
 export const MAX_DURATION_SECONDS = 60;
@@ -29,8 +30,12 @@ export function validateGenerate(request: GenerateRequest): void {
   if (typeof request.prompt !== 'string' || request.prompt.trim() === '') {
     throw badRequest('Type a prompt describing the clip first.');
   }
+  checkPrompt(request.prompt);
   if (!(request.durationSeconds > 0 && request.durationSeconds <= MAX_DURATION_SECONDS)) {
     throw badRequest(`Duration must be more than 0 and at most ${MAX_DURATION_SECONDS} seconds.`);
   }
   checkInteger('Seed', request.seed, 0, 2 ** 32 - 1);
+  if (request.backend !== undefined && !['auto', 'webgpu', 'wasm'].includes(request.backend)) {
+    throw badRequest(`Backend must be "auto", "webgpu" or "wasm" (got ${String(request.backend)}).`);
+  }
 }

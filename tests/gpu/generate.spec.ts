@@ -12,7 +12,8 @@ type GeneratePage = typeof import('../support/generate_page.ts');
 type Request = Parameters<GeneratePage['generateClips']>[1][number];
 
 const MANIFEST = '/models/tiny-test/manifest.json';
-const base = { prompt: 'a red ball bounces zorblax', durationSeconds: 0.25, aspect: '1:1', shortSide: 64 } as const;
+// Forced: 'auto' picks the WASM backend on SwiftShader (tests/gpu/generate_wasm.spec.ts covers that).
+const base = { prompt: 'a red ball bounces zorblax', durationSeconds: 0.25, aspect: '1:1', shortSide: 64, backend: 'webgpu' } as const;
 
 async function generate(page: import('@playwright/test').Page, requests: Request[]): Promise<RunOutcome['runs']> {
   await page.goto(HARNESS);
@@ -44,7 +45,7 @@ test('a prompt becomes an MP4 of the bucket\'s size, frame count and duration; t
   const [first, again, other] = runs.map(clipOf) as [GeneratedClip, GeneratedClip, GeneratedClip];
   console.log(`3 clips in ${((Date.now() - started) / 1000).toFixed(1)} s; first ${first.clip.elapsedMs.toFixed(0)} ms, second ${again.clip.elapsedMs.toFixed(0)} ms`);
 
-  expect(first.clip).toMatchObject({ width: 64, height: 64, fps: 8, frameCount: 2 });
+  expect(first.clip).toMatchObject({ width: 64, height: 64, fps: 8, frameCount: 2, backend: 'webgpu' });
   expect(first.clip.unknownWords).toEqual(['zorblax']);
   expect(first.frameHashes).toHaveLength(2);
   // Progress: text, each of the 4 denoising steps, decoding, encoding per frame, done; never backwards.

@@ -1,7 +1,7 @@
 // Generating clips through the worker client inside the test page (imported there from the Vite
 // dev server): each frame the engine streams is hashed (SHA-256 of its RGBA bytes, before
 // encoding), and the MP4 comes back as bytes for ffprobe.
-import type { Clip, GenerateRequest, Phase } from '../../src/worker/api.ts';
+import type { BackendsReport, Clip, GenerateRequest, Phase } from '../../src/worker/api.ts';
 import { createEngineClient } from '../../src/worker/client.ts';
 
 export interface GeneratedClip {
@@ -10,16 +10,24 @@ export interface GeneratedClip {
   frameHashes: string[];
   /** Every progress event, in order: "phase fraction". */
   progress: string[];
+  /** The RGBA bytes of every frame, when the request asked for them (`keepFrames`). */
+  frames?: number[][];
 }
+
+export type ClipRequest = GenerateRequest & { cancelAtStep?: number; keepFrames?: boolean };
 
 export interface RunOutcome {
   runs: (GeneratedClip | { error: string })[];
 }
 
-async function rgbaHash(frame: VideoFrame): Promise<string> {
+async function rgbaOf(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer>> {
   const rect = { x: 0, y: 0, width: frame.displayWidth, height: frame.displayHeight };
   const bytes = new Uint8Array(rect.width * rect.height * 4);
   await frame.copyTo(bytes, { rect, format: 'RGBA' });
+  return bytes;
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -28,13 +36,14 @@ async function rgbaHash(frame: VideoFrame): Promise<string> {
  * Loads `manifestUrl` in a fresh worker engine and runs the requests in order. A request with
  * `cancelAtStep` is cancelled when denoising reaches that step; its rejection is recorded.
  */
-export async function generateClips(manifestUrl: string, requests: (GenerateRequest & { cancelAtStep?: number })[]): Promise<RunOutcome> {
+export async function generateClips(manifestUrl: string, requests: ClipRequest[]): Promise<RunOutcome> {
   const engine = createEngineClient();
   try {
     await engine.loadModel(manifestUrl);
     const runs: RunOutcome['runs'] = [];
-    for (const { cancelAtStep, ...request } of requests) {
+    for (const { cancelAtStep, keepFrames, ...request } of requests) {
       const frameHashes: string[] = [];
+      const frames: number[][] = [];
       const progress: string[] = [];
       let step = 0;
       try {
@@ -45,18 +54,30 @@ export async function generateClips(manifestUrl: string, requests: (GenerateRequ
           },
           onFrame: async (frame: VideoFrame) => {
             try {
-              frameHashes.push(await rgbaHash(frame));
+              const rgba = await rgbaOf(frame);
+              frameHashes.push(await sha256Hex(rgba));
+              if (keepFrames) frames.push(Array.from(rgba));
             } finally {
               frame.close();
             }
           },
         });
-        runs.push({ clip, mp4: Array.from(new Uint8Array(await mp4.arrayBuffer())), frameHashes, progress });
+        runs.push({ clip, mp4: Array.from(new Uint8Array(await mp4.arrayBuffer())), frameHashes, progress, ...(keepFrames ? { frames } : {}) });
       } catch (error) {
         runs.push({ error: `${(error as { code?: string }).code}: ${(error as Error).message}` });
       }
     }
     return { runs };
+  } finally {
+    engine.terminate();
+  }
+}
+
+/** What the worker engine says about its backends here. */
+export async function describeBackends(): Promise<BackendsReport & { crossOriginIsolated: boolean }> {
+  const engine = createEngineClient();
+  try {
+    return { ...(await engine.describeBackends()), crossOriginIsolated: globalThis.crossOriginIsolated === true };
   } finally {
     engine.terminate();
   }

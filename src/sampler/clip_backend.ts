@@ -1,0 +1,64 @@
+// What generate_clip.ts needs from a backend, and nothing more: a window runner (prompt → text
+// state once per clip; text + noise → one window's clean latents) and a decoder (latents →
+// RGBA frames). The WebGPU backend keeps latents in GPU buffers (webgpu_backend.ts), the WASM
+// backend in Float32Arrays (wasm_backend.ts); the clip loop never looks inside either.
+import type { ModelConfig } from '../model/config.ts';
+import type { Backend } from '../worker/api.ts';
+import type { Solver } from './generate_window.ts';
+
+/** One window of a clip, in latent units. */
+export interface WindowSpec {
+  seed: number;
+  /** Latent frames and latent height and width. */
+  frames: number;
+  height: number;
+  width: number;
+  steps: number;
+  solver?: Solver;
+  /** First RNG stream: window w of a clip starts at w·(steps + 1). */
+  firstStream: number;
+}
+
+export interface PromptState<Text> {
+  text: Text;
+  /** Prompt words the tokenizer does not know (they became [UNK]). */
+  unknownWords: string[];
+}
+
+export interface WindowRunEvents {
+  signal?: AbortSignal;
+  /** After step `step` (1-based) of `steps` has finished. */
+  onStep?: (step: number, steps: number) => void | Promise<void>;
+}
+
+export interface WindowRunner<Text, Latents> {
+  readonly config: ModelConfig;
+  /** Tokenizer and text encoder, once per clip. */
+  encodePrompt(prompt: string): Promise<PromptState<Text>>;
+  releasePrompt(text: Text): void;
+  /**
+   * Clean latents (C, F, H, W) of one window. With `context` (the chunk contract), the last
+   * `context.frames` latent frames of the previous window are this window's first frames, given
+   * through the mask and kept as they are.
+   */
+  sampleWindow(text: Text, spec: WindowSpec, context: { latents: Latents; frames: number } | undefined, events: WindowRunEvents): Promise<Latents>;
+  releaseLatents(latents: Latents): void;
+}
+
+export interface DecodedWindow {
+  /** One opaque RGBA8 image per video frame, width·height·4 bytes. */
+  frames: Uint8Array<ArrayBuffer>[];
+  width: number;
+  height: number;
+}
+
+export interface WindowDecoder<Latents> {
+  /** The window's video frames, all of them (the clip drops those already shown). */
+  decode(latents: Latents): Promise<DecodedWindow>;
+}
+
+export interface ClipBackend<Text, Latents> {
+  readonly name: Backend;
+  readonly runner: WindowRunner<Text, Latents>;
+  readonly decoder: WindowDecoder<Latents>;
+}

@@ -1,0 +1,44 @@
+// The provenance record of a generated clip, and the clip with it written into its MP4.
+import { version } from '../../package.json';
+import type { Clip, GenerateRequest, ModelInfo } from '../worker/api.ts';
+import { asEngineError } from '../worker/errors.ts';
+import { addProvenance, type Provenance } from './provenance.ts';
+
+export const GENERATOR = `Zoetrope ${version}`;
+
+/**
+ * Every request field that shaped the clip goes into settings as it is, so fields added to
+ * GenerateRequest later (backend, conditioning…) are recorded without a change here; a field
+ * that is not a plain value (an image's bytes) is recorded as "given", not embedded.
+ */
+export function clipProvenance(request: GenerateRequest, clip: Clip, model: ModelInfo, now = new Date()): Provenance {
+  const settings: Provenance['settings'] = {};
+  for (const [key, value] of Object.entries(request)) {
+    if (key === 'prompt' || key === 'seed' || value === undefined || value === null) continue;
+    settings[key] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : 'given';
+  }
+  const sampler = model.config.sampler as { steps?: unknown } | undefined;
+  if (settings.steps === undefined && typeof sampler?.steps === 'number') settings.steps = sampler.steps;
+  Object.assign(settings, { width: clip.width, height: clip.height, fps: clip.fps, frameCount: clip.frameCount, codec: clip.codec });
+  // The backend that ran, not the one asked for ('auto').
+  if (clip.backend) settings.backend = clip.backend;
+  return {
+    aiGenerated: true,
+    generator: GENERATOR,
+    model: { name: model.name, version: model.version },
+    seed: request.seed,
+    prompt: request.prompt,
+    settings,
+    createdAt: now.toISOString(),
+  };
+}
+
+/** `clip` with its MP4 carrying the provenance record. */
+export async function withProvenance(clip: Clip, request: GenerateRequest, model: ModelInfo): Promise<Clip> {
+  try {
+    const mp4 = addProvenance(new Uint8Array(await clip.mp4.arrayBuffer()), clipProvenance(request, clip, model));
+    return { ...clip, mp4: new Blob([mp4], { type: 'video/mp4' }) };
+  } catch (error) {
+    throw asEngineError(error, 'internal', 'The clip was made, but its provenance record could not be written into the MP4.');
+  }
+}
