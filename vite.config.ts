@@ -7,7 +7,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation gives the page SharedArrayBuffer, which onnxruntime-web's
 // multi-threaded WASM backend needs. Our own dev and preview servers send the headers;
-// hosts that cannot are covered by the service worker (see the app issue).
+// hosts that cannot are covered by the service worker (src/sw.ts).
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -39,16 +39,20 @@ export default defineConfig({
       manifest: false,
       injectRegister: false,
       registerType: 'autoUpdate',
-      workbox: {
+      // Our own service worker (src/sw.ts): workbox precaching plus the COOP/COEP headers that make
+      // the page cross-origin isolated on hosts that cannot send them.
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectManifest: {
         // The app shell, including onnxruntime-web's WebAssembly runtime (the VAE runs on it), so
         // generation works offline. Model weights live in IndexedDB (src/store), never in this cache.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         globIgnores: ['**/models/**', '**/*.safetensors', '**/*.onnx'],
         // The runtime is ~27 MB; the default limit (2 MiB) would silently leave it out.
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        clientsClaim: true,
-        skipWaiting: true,
+        // A classic script: every browser with service workers runs it (module workers came later).
+        rollupFormat: 'iife',
       },
     }),
   ],

@@ -122,6 +122,17 @@ export class BufferPool {
     this.destroyed = true;
   }
 
+  /**
+   * Counts a buffer made outside the pool while it lives (bytes > 0 when made, < 0 when destroyed):
+   * the exact-size buffers handed to onnxruntime-web as tensors, so `liveBytes` covers every GPU
+   * byte a clip holds, ours and the ORT tensors we create.
+   */
+  noteExternal(bytes: number): void {
+    this.counts.liveBytes += bytes;
+    this.counts.heldBytes += bytes;
+    this.counts.peakLiveBytes = Math.max(this.counts.peakLiveBytes, this.counts.liveBytes);
+  }
+
   resetPeak(): void {
     this.counts.peakLiveBytes = this.counts.liveBytes;
   }

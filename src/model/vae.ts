@@ -19,7 +19,8 @@ const DEV_WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
 let ortModule: Promise<OrtModule> | null = null;
 
-function loadOrt(): Promise<OrtModule> {
+/** The WebGPU build of onnxruntime-web, loaded once (vae_encoder.ts uses it too). */
+export function loadOrt(): Promise<OrtModule> {
   ortModule ??= import('onnxruntime-web/webgpu').then((ort) => {
     const module = ort as unknown as OrtModule;
     if (import.meta.env.DEV) module.env.wasm.wasmPaths = DEV_WASM_PATHS;

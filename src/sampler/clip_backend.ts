@@ -4,7 +4,9 @@
 // backend in Float32Arrays (wasm_backend.ts); the clip loop never looks inside either.
 import type { ModelConfig } from '../model/config.ts';
 import type { Backend } from '../worker/api.ts';
+import type { FrameEncoder } from '../model/vae_encoder.ts';
 import type { Solver } from './generate_window.ts';
+import type { GivenFrame } from './given_frames.ts';
 
 /** One window of a clip, in latent units. */
 export interface WindowSpec {
@@ -17,6 +19,8 @@ export interface WindowSpec {
   solver?: Solver;
   /** First RNG stream: window w of a clip starts at w·(steps + 1). */
   firstStream: number;
+  /** Latent frames given at window positions (a start or end image, an extended clip's last frames). */
+  given?: GivenFrame[];
 }
 
 export interface PromptState<Text> {
@@ -61,4 +65,12 @@ export interface ClipBackend<Text, Latents> {
   readonly name: Backend;
   readonly runner: WindowRunner<Text, Latents>;
   readonly decoder: WindowDecoder<Latents>;
+  /** The VAE encoder for given media, opened on first use; absent when the model has none. */
+  readonly encoder?: FrameEncoder;
+  /**
+   * GPU bytes live at the most since the previous call (pool buffers plus the ORT tensors we
+   * create), then starts a new count: called after every window to show memory stays flat.
+   * Absent on backends that hold no GPU memory.
+   */
+  takePeakLiveBytes?(): number;
 }

@@ -17,6 +17,7 @@ export async function decodeWindow(model: TextToVideoModel, vae: VaeDecoder, lat
     size: latents.byteSize,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
   });
+  model.pool.noteExternal(batch.size);
   try {
     const r = new ForwardRecorder(device, model.pool, model.uniforms);
     r.run(toFramesKernel, { channels, frames, height, width }, { latents, frames: batch }); // (F, C, h, w)
@@ -26,5 +27,6 @@ export async function decodeWindow(model: TextToVideoModel, vae: VaeDecoder, lat
     return { frames: framesToRgba(decoded.data, count, outHeight, outWidth), width: outWidth, height: outHeight };
   } finally {
     batch.destroy();
+    model.pool.noteExternal(-batch.size);
   }
 }

@@ -14,6 +14,7 @@ import { throwIfCancelled } from '../worker/jobs.ts';
 import { hand } from '../worker/transfer.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import type { ClipBackend } from './clip_backend.ts';
+import { openConditioning } from './conditioning.ts';
 
 // Rough shares of a window's time, for the progress bar: denoising dominates.
 const DENOISE_SHARE = 0.8;
@@ -31,13 +32,16 @@ async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: ()
 
 /** `started`: when the job began (performance.now()); the time until this call counts as setup. */
 export async function generateClip<Text, Latents>(
-  { name, runner, decoder }: ClipBackend<Text, Latents>,
+  backend: ClipBackend<Text, Latents>,
   request: GenerateRequest,
   callbacks: ClipCallbacks,
   signal: AbortSignal,
   started: number,
 ): Promise<Clip> {
-  const timings: ClipTimings = { setup: performance.now() - started, text: 0, denoise: 0, decode: 0, encode: 0 };
+  const { name, runner, decoder } = backend;
+  const windowPeaks: number[] = [];
+  backend.takePeakLiveBytes?.(); // count from here
+  const timings: ClipTimings = { setup: performance.now() - started, text: 0, denoise: 0, decode: 0, encode: 0, given: 0 };
   const { config } = runner;
   const bucket = config.latent.aspect_buckets[request.aspect];
   if (!bucket) {
@@ -46,11 +50,17 @@ export async function generateClip<Text, Latents>(
   }
   const [height, width] = bucket;
   const fps = config.latent.frame_rate;
-  const plan = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames);
-  const frameCount = plan.frames;
+  // Given media (start and end images, a clip to extend) and the window plan that places them;
+  // a bad file fails here, before any model work.
+  const newFrames = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames).frames;
+  const conditioning = await timed(timings, 'given', () =>
+    openConditioning(request, { config, width, height, fps, frames: newFrames, encoder: backend.encoder }));
+  const { earlierFrames } = conditioning;
+  const plan = { windows: conditioning.plan.windows.length, frames: newFrames };
+  const frameCount = earlierFrames + newFrames;
   const steps = request.steps ?? config.sampler.steps;
   const report = async (phase: Phase, fraction: number, framesDone = 0) => {
-    const progress: JobProgress = { phase, fraction, framesDone, framesTotal: frameCount };
+    const progress: JobProgress = { phase, fraction, framesDone, framesTotal: frameCount, ...(earlierFrames > 0 && { earlierFrames }) };
     await callbacks.onProgress?.(progress);
   };
 
@@ -60,6 +70,12 @@ export async function generateClip<Text, Latents>(
   let previous: Latents | null = null;
   let emitted = 0;
   try {
+    // An extended clip's frames start the MP4; then the given pictures are encoded.
+    await timed(timings, 'given', () => conditioning.prepare(async (rgba) => {
+      await emitFrame(writer, rgba, width, height, emitted, callbacks);
+      emitted += 1;
+      await report('encoding', 0, emitted);
+    }, signal));
     prompt = await timed(timings, 'text', () => runner.encodePrompt(request.prompt));
     const text = prompt.text;
     for (let w = 0; w < plan.windows; w++) {
@@ -71,8 +87,10 @@ export async function generateClip<Text, Latents>(
         width: width / config.latent.spatial_factor,
         steps,
         firstStream: w * (steps + 1),
+        given: conditioning.givenFrames(w),
       };
-      const context: { latents: Latents; frames: number } | undefined = previous ? { latents: previous, frames: config.chunk.context_latent_frames } : undefined;
+      const window = conditioning.plan.windows[w]!;
+      const context: { latents: Latents; frames: number } | undefined = previous ? { latents: previous, frames: window.context } : undefined;
       const latents: Latents = await timed(timings, 'denoise', () =>
         runner.sampleWindow(text, spec, context, {
           signal,
@@ -88,9 +106,9 @@ export async function generateClip<Text, Latents>(
       if (decoded.width !== width || decoded.height !== height) {
         throw new Error(`the VAE decoded ${decoded.width}×${decoded.height} frames for a ${width}×${height} bucket`);
       }
-      // A later window's first frames are the context: already shown and encoded.
-      const fresh = decoded.frames.slice(w === 0 ? 0 : config.chunk.context_latent_frames * config.latent.temporal_factor);
-      const shown = fresh.slice(0, frameCount - emitted);
+      // The window's new frames: not the context (already shown and encoded), not an extended
+      // clip's given frames, not frames past the clip's end.
+      const shown = decoded.frames.slice(window.emitFrom, window.emitFrom + window.emitCount);
       for (const [i, rgba] of shown.entries()) {
         throwIfCancelled(signal);
         await timed(timings, 'encode', () => emitFrame(writer, rgba, width, height, emitted, callbacks));
@@ -98,13 +116,16 @@ export async function generateClip<Text, Latents>(
         const encodeShare = 1 - DENOISE_SHARE - DECODE_SHARE;
         await report('encoding', (w + DENOISE_SHARE + DECODE_SHARE + (encodeShare * (i + 1)) / shown.length) / plan.windows, emitted);
       }
+      const peak = backend.takePeakLiveBytes?.();
+      if (peak !== undefined) windowPeaks.push(peak);
     }
     throwIfCancelled(signal);
     const mp4 = await timed(timings, 'encode', () => writer.finish());
     await report('done', 1, frameCount);
     return {
       mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started,
-      unknownWords: prompt.unknownWords, backend: name, timings,
+      unknownWords: prompt.unknownWords, backend: name, timings, ...(earlierFrames > 0 && { earlierFrames }),
+      ...(windowPeaks.length > 0 ? { peakLiveBytesPerWindow: windowPeaks } : {}),
     };
   } finally {
     if (previous) runner.releaseLatents(previous);

@@ -22,6 +22,7 @@ import { fewStepKernel, eulerKernel, sigmasBytes } from '../gpu/ops/sampler.ts';
 import { tensorView, type Tensor } from '../gpu/tensor.ts';
 import type { DitText } from '../model/dit.ts';
 import { ForwardRecorder } from '../model/recorder.ts';
+import { givenMask, type GivenFrame } from './given_frames.ts';
 import { NormalRng } from './rng.ts';
 import { sigmaSchedule, timestepOf } from './schedule.ts';
 import type { TextToVideoModel } from './text_to_video_model.ts';
@@ -44,6 +45,8 @@ export interface WindowRequest {
   context?: { latents: Tensor; frames: number };
   /** First RNG stream of this window: a clip's windows draw disjoint streams (default 0). */
   firstStream?: number;
+  /** Latent frames (C, H, W) given at window positions: a start or end image, an extended clip's frames. */
+  given?: GivenFrame[];
 }
 
 export interface WindowEvents {
@@ -122,9 +125,17 @@ export async function generateWindow(model: TextToVideoModel, text: DitText, req
         r.copy(request.context.latents, (c * previousFrames + previousFrames - given) * plane * 4, cleanMasked, c * frames * plane * 4, given * plane * 4);
       }
     }
-    device.queue.writeBuffer(mask.buffer, mask.offset, Float32Array.from({ length: frames * plane }, (_, i) => (i < given * plane ? 1 : 0)));
+    const givenFrames = request.given ?? [];
+    device.queue.writeBuffer(mask.buffer, mask.offset, givenMask(frames, plane, given, givenFrames.map((g) => g.position)));
     device.queue.writeBuffer(xt.buffer, xt.offset, noiseOf(size, request.seed, firstStream));
     r.submit();
+    // After the submit that zeroed cleanMasked (writes are queued in order with submits). Once
+    // per window, from the CPU, where the encoder left them: no read-back in the loop.
+    for (const { position, latent } of givenFrames) {
+      for (let c = 0; c < channels; c++) {
+        device.queue.writeBuffer(cleanMasked.buffer, cleanMasked.offset + (c * frames + position) * plane * 4, latent, c * plane, plane);
+      }
+    }
 
     const inputs = { x: xt, cleanMasked, mask, t: tensorView(t, [1], 'f32') };
     const params = { channels, frames, height, width };

@@ -8,6 +8,7 @@ import { WordTokenizer } from '../model/tokenizer.ts';
 import { framesToRgba } from '../model/vae.ts';
 import type { ClipBackend, DecodedWindow, PromptState, WindowDecoder, WindowRunEvents, WindowRunner, WindowSpec } from './clip_backend.ts';
 import { contextGiven, nothingGiven, sampleWindowOnCpu, type LatentShape } from './cpu_window.ts';
+import { addGivenFrames } from './given_frames.ts';
 
 /** The ORT sessions of one loaded model, built once and kept across clips. */
 export class WasmModel {
@@ -66,6 +67,7 @@ class WasmWindowRunner implements WindowRunner<Float32Array, CpuLatents> {
   async sampleWindow(text: Float32Array, spec: WindowSpec, context: { latents: CpuLatents; frames: number } | undefined, events: WindowRunEvents): Promise<CpuLatents> {
     const shape: LatentShape = [this.config.dit.in_channels, spec.frames, spec.height, spec.width];
     const given = context ? contextGiven(context.latents.data, context.frames, shape) : nothingGiven(shape);
+    if (spec.given) addGivenFrames(given, shape, spec.given);
     const textLen = this.config.text_encoder.text_len;
     const velocity = (x: Float32Array, cleanMasked: Float32Array, mask: Float32Array, t: number) =>
       this.model.dit.forward(x, cleanMasked, mask, t, text, shape, textLen); // (C, F, H, W)

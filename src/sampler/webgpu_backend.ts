@@ -20,5 +20,10 @@ export function webgpuBackend(model: TextToVideoModel, vae: VaeDecoder): ClipBac
       releaseLatents: (latents) => model.pool.release(latents),
     },
     decoder: { decode: (latents) => decodeWindow(model, vae, latents) },
+    takePeakLiveBytes: () => {
+      const peak = model.pool.stats().peakLiveBytes;
+      model.pool.resetPeak();
+      return peak;
+    },
   };
 }

@@ -3,13 +3,13 @@
 //
 // Where it goes, and why there:
 // - moov/udta/meta/ilst, the iTunes-style item list with ©too (tool), ©cmt (comment), desc
-//   (description = the prompt) and ©day (creation time). This is what ffprobe/ffmpeg show as
-//   format tags (encoder, comment, description, date), what exiftool prints, and what players
-//   (VLC, QuickTime, Windows Explorer's properties) show. One plain-language comment makes the
-//   AI statement visible to a person without any special tool.
+//   (description = the prompt) and ©day (creation time). ffprobe/ffmpeg show these as format
+//   tags (encoder, comment, description, date; tested), exiftool prints them (checked by hand),
+//   and they are the iTunes-style tags media players and file browsers read. One plain-language
+//   comment makes the AI statement visible to a person without any special tool.
 // - A top-level `uuid` box BE7ACFCB-97A9-42E8-9C71-999491E3AFAC with an XMP packet: where
 //   Adobe's XMP specification (part 3) puts XMP in MP4 files, read by exiftool and by asset
-//   managers. It carries IPTC's DigitalSourceType "trainedAlgorithmicMedia" (the standard
+//   managers (exiftool lists every field: checked by hand). It carries IPTC's DigitalSourceType "trainedAlgorithmicMedia" (the standard
 //   machine-readable "made by a generative model" marker) and the whole record as JSON, which is
 //   what readProvenance parses (provenance_xmp.ts).
 // - Not a C2PA manifest: C2PA's value is a signature over the file by a certificate a validator

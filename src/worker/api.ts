@@ -8,9 +8,12 @@
 // the worker boundary it is transferred, not copied).
 import type { GpuReport } from '../gpu/device.ts';
 import type { CachedModel, StorageUse } from '../store/model_cache.ts';
+// Several clips joined into one MP4 { mp4, frameCount, reencoded, width, height, fps }: `reencoded`
+// is false when the samples were copied as they are (same codec configuration and size).
+import type { StitchedClip } from '../video/stitch.ts';
 import type { EngineErrorCode } from './errors.ts';
 
-export type { CachedModel, StorageUse };
+export type { CachedModel, StitchedClip, StorageUse };
 
 export type GpuStatus =
   | { state: 'ready'; report: GpuReport }
@@ -101,7 +104,18 @@ export interface ClipTimings {
   decode: number;
   /** Frames into the video encoder and the MP4 muxer, the page's frame callbacks included. */
   encode: number;
+  /**
+   * Given media: reading the images, decoding the clip being extended and encoding its frames
+   * into the new MP4, and the VAE encoder. 0 when nothing is given.
+   */
+  given: number;
 }
+
+/**
+ * A picture or clip handed to the engine: a File/Blob, or the file's bytes. Plain data, so it
+ * crosses the worker boundary (structured clone).
+ */
+export type MediaInput = Blob | Uint8Array;
 
 export interface GenerateRequest {
   prompt: string;
@@ -114,6 +128,23 @@ export interface GenerateRequest {
   style?: string;
   /** Default 'auto'. */
   backend?: BackendChoice;
+  /**
+   * Image-to-video: an image file (PNG, JPEG, WebP…) that becomes the clip's first frame, scaled
+   * to cover the bucket and cropped around its centre. Not together with `extend`.
+   */
+  image?: MediaInput;
+  /**
+   * The clip's last frame, an image file like `image`. With `image`: in-betweening (the clip goes
+   * from one picture to the other; needs at least two frames). Alone or with `extend`: the clip
+   * ends on this picture.
+   */
+  endImage?: MediaInput;
+  /**
+   * Extension: an MP4 made earlier by this model at this aspect ratio (same size and frame rate).
+   * The new frames continue its last frames; the returned MP4 is its frames followed by
+   * `durationSeconds` of new ones (all encoded afresh into one file). Not together with `image`.
+   */
+  extend?: MediaInput;
 }
 
 export type Phase = 'loading' | 'text' | 'denoising' | 'decoding' | 'encoding' | 'done';
@@ -123,7 +154,13 @@ export interface JobProgress {
   /** 0‥1 over the whole job. */
   fraction: number;
   framesDone: number;
+  /** Frames the MP4 will have, an extended clip's earlier frames included. */
   framesTotal: number;
+  /**
+   * When extending: the first `earlierFrames` frames (onFrame indices 0‥earlierFrames−1) are the
+   * earlier clip's own, decoded and encoded again, not generated. Absent otherwise.
+   */
+  earlierFrames?: number;
 }
 
 export interface ClipCallbacks {
@@ -147,6 +184,14 @@ export interface Clip {
   backend?: Backend;
   /** Time per phase; absent for test patterns. */
   timings?: ClipTimings;
+  /** When extending: how many of frameCount are the earlier clip's frames, at the start. */
+  earlierFrames?: number;
+  /**
+   * The most GPU bytes the clip held during each window (buffers of ours and the ORT tensors we
+   * create): the same after window 3 as after the last, since memory does not grow with
+   * duration. Absent on the WASM backend, which holds no GPU memory.
+   */
+  peakLiveBytesPerWindow?: number[];
 }
 
 /**
@@ -165,6 +210,12 @@ export interface TestPatternRequest {
 }
 
 export type CodecFamily = 'avc' | 'vp9' | 'av1';
+
+export interface StitchCallbacks {
+  /** After each clip (copying) or each frame (re-encoding): fraction 0‥1 of the whole job. */
+  onProgress?: (progress: { fraction: number }) => void;
+}
+
 
 export interface Engine {
   /** Opens the GPU if needed and describes it; resolves (never rejects) when there is none. */
@@ -194,6 +245,12 @@ export interface Engine {
   describeBackends(): Promise<BackendsReport>;
   generate(request: GenerateRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   renderTestPattern(request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip>;
+  /**
+   * Joins MP4 clips (at least two, in order) into one, in the worker: a job like generate (one at
+   * a time; cancel stops it between clips, or between frames when re-encoding). A file that is not
+   * a finished MP4 rejects with 'bad-request' naming which one.
+   */
+  stitch(clips: MediaInput[], callbacks?: StitchCallbacks): Promise<StitchedClip>;
   /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */
   cancel(): Promise<void>;
 }

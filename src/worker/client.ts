@@ -10,7 +10,10 @@ import type {
   GenerateRequest,
   GpuStatus,
   LoadProgress,
+  MediaInput,
   ModelInfo,
+  StitchCallbacks,
+  StitchedClip,
   TestPatternRequest,
 } from './api.ts';
 import { callbackBundle, registerTransferHandlers } from './transfer.ts';
@@ -40,6 +43,7 @@ export function createEngineClient(): EngineClient {
       remote.generate(request, callbackBundle(callbacks)),
     renderTestPattern: (request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip> =>
       remote.renderTestPattern(request, callbackBundle(callbacks)),
+    stitch: (clips: MediaInput[], callbacks?: StitchCallbacks): Promise<StitchedClip> => remote.stitch(clips, callbackBundle(callbacks)),
     cancel: () => remote.cancel(),
     terminate: () => {
       remote[Comlink.releaseProxy]();

@@ -5,14 +5,18 @@ import { geluTanhKernel } from '../gpu/ops/activations.ts';
 import { geluTanh } from '../gpu/reference/activations.ts';
 import { runKernelOnce } from '../gpu/run_kernel.ts';
 import { VaeDecoder } from '../model/vae.ts';
+import { LazyVaeEncoder, wasmVaeEncoderSession, webgpuVaeEncoderSession, type VaeEncoderSession } from '../model/vae_encoder.ts';
 import { wasmThreads } from '../model/ort_wasm.ts';
+import { mediaBytes } from '../sampler/conditioning.ts';
 import { generateClip } from '../sampler/generate_clip.ts';
 import { WasmModel, wasmBackend } from '../sampler/wasm_backend.ts';
 import { webgpuBackend } from '../sampler/webgpu_backend.ts';
 import { TextToVideoModel } from '../sampler/text_to_video_model.ts';
 import { WordTokenizer } from '../model/tokenizer.ts';
 import { ModelStore, type CachedModel, type StorageUse } from '../store/model_cache.ts';
+import { demuxVideoTrack, Mp4FormatError } from '../video/demux.ts';
 import { Mp4Writer } from '../video/encode.ts';
+import { stitchClips, type StitchedClip } from '../video/stitch.ts';
 import { withProvenance } from '../video/provenance_clip.ts';
 import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
@@ -24,32 +28,49 @@ import type {
   GpuCheck,
   GpuStatus,
   LoadProgress,
+  MediaInput,
   ModelInfo,
   PromptInspection,
+  StitchCallbacks,
   TestPatternRequest,
 } from './api.ts';
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
 import { JobSlot, throwIfCancelled } from './jobs.ts';
 import { hand } from './transfer.ts';
-import { validateGenerate, validateTestPattern } from './validate.ts';
+import { validateGenerate, validateStitch, validateTestPattern } from './validate.ts';
 
 interface LoadedModel {
   info: ModelInfo;
   files: Map<string, Uint8Array<ArrayBuffer>>;
 }
 
-/** The WebGPU backend's runtime: our WGSL model and the VAE's ORT session on the same device. */
+/**
+ * The WebGPU backend's runtime: our WGSL model and the VAE's ORT sessions on the same device
+ * (the encoder's opened only when a clip gives media; null when the model has none).
+ */
 interface ClipRuntime {
   loaded: LoadedModel;
   model: TextToVideoModel;
   vae: VaeDecoder;
+  encoder: LazyVaeEncoder | null;
 }
 
 /** The WASM backend's runtime: the model's ONNX graphs in ORT-web WASM EP sessions. */
 interface WasmRuntime {
   loaded: LoadedModel;
   model: WasmModel;
+  encoder: LazyVaeEncoder | null;
+}
+
+/** The model's VAE encoder, opened by `open` on first use; null when the model has no encoder graph. */
+function lazyEncoder(loaded: LoadedModel, open: (graph: Uint8Array, weights: Uint8Array) => Promise<VaeEncoderSession>): LazyVaeEncoder | null {
+  const graph = loaded.files.get('vae_encoder.onnx');
+  const weights = loaded.files.get('vae.safetensors');
+  if (!graph || !weights) return null;
+  return new LazyVaeEncoder(() => open(graph, weights).catch((error: unknown) => {
+    throw asEngineError(error, 'model-invalid', `${loaded.info.name}'s VAE encoder (vae_encoder.onnx) could not be set up, so it cannot start from an image or a clip.`);
+  }));
 }
 
 export class ZoetropeEngine implements Engine {
@@ -155,6 +176,7 @@ export class ZoetropeEngine implements Engine {
       this.model = null;
       this.runtime?.model.destroy();
       await this.runtime?.vae.release();
+      await this.runtime?.encoder?.release();
       this.runtime = null;
       await this.dropWasmRuntime();
     }
@@ -198,7 +220,8 @@ export class ZoetropeEngine implements Engine {
       const { device } = await this.gpuContext();
       const runtime = await this.runtimeFor(loaded, device);
       try {
-        return await generateClip(webgpuBackend(runtime.model, runtime.vae), request, callbacks, signal, started);
+        const backend = { ...webgpuBackend(runtime.model, runtime.vae), ...(runtime.encoder && { encoder: runtime.encoder }) };
+        return await generateClip(backend, request, callbacks, signal, started);
       } catch (error) {
         // Cancelled or failed: give the window's activations back to the GPU, not just to the pool.
         runtime.model.pool.trim();
@@ -216,11 +239,12 @@ export class ZoetropeEngine implements Engine {
   private async generateOnWasm(loaded: LoadedModel, request: GenerateRequest, callbacks: ClipCallbacks, signal: AbortSignal, started: number): Promise<Clip> {
     const runtime = await this.wasmRuntimeFor(loaded);
     try {
-      return await generateClip(wasmBackend(runtime.model), request, callbacks, signal, started);
+      const backend = { ...wasmBackend(runtime.model), ...(runtime.encoder && { encoder: runtime.encoder }) };
+      return await generateClip(backend, request, callbacks, signal, started);
     } catch (error) {
       // A cancel lands between ORT runs, so the sessions are intact; after a failure inside ORT
-      // they may not be: build them again on the next run.
-      if (!signal.aborted) await this.dropWasmRuntime();
+      // they may not be: build them again on the next run. A bad given file fails before any.
+      if (!signal.aborted && !isEngineError(error, 'bad-request')) await this.dropWasmRuntime();
       throw error;
     }
   }
@@ -235,7 +259,8 @@ export class ZoetropeEngine implements Engine {
       }
     }
     try {
-      this.wasmRuntime = { loaded, model: await WasmModel.fromFiles(loaded.info.config, loaded.files) };
+      const encoder = lazyEncoder(loaded, (graph, weights) => wasmVaeEncoderSession(graph, 'vae.safetensors', weights));
+      this.wasmRuntime = { loaded, model: await WasmModel.fromFiles(loaded.info.config, loaded.files), encoder };
     } catch (error) {
       throw asEngineError(error, 'model-invalid', `${loaded.info.name} could not be set up on the CPU (WASM) backend: its ONNX graphs did not load.`);
     }
@@ -246,6 +271,7 @@ export class ZoetropeEngine implements Engine {
     const current = this.wasmRuntime;
     this.wasmRuntime = null;
     await current?.model.release().catch(() => undefined); // a session that failed may not release cleanly
+    await current?.encoder?.release().catch(() => undefined);
   }
 
   /** The model's GPU runtime (tokenizer, text encoder, DiT, VAE session), built once per model and device. */
@@ -256,6 +282,7 @@ export class ZoetropeEngine implements Engine {
       this.runtime = null;
       current.model.destroy();
       await current.vae.release();
+      await current.encoder?.release();
     }
     const file = (path: string) => {
       const bytes = loaded.files.get(path);
@@ -275,7 +302,8 @@ export class ZoetropeEngine implements Engine {
       model.destroy();
       throw error;
     }
-    this.runtime = { loaded, model, vae };
+    const encoder = lazyEncoder(loaded, (graph, weights) => webgpuVaeEncoderSession(device, graph, 'vae.safetensors', weights));
+    this.runtime = { loaded, model, vae, encoder };
     return this.runtime;
   }
 
@@ -311,6 +339,33 @@ export class ZoetropeEngine implements Engine {
         writer.abort();
         pattern?.destroy();
       }
+    });
+  }
+
+  async stitch(clips: MediaInput[], callbacks: StitchCallbacks = {}): Promise<StitchedClip> {
+    validateStitch(clips);
+    return this.jobs.run(async (signal) => {
+      const files: Uint8Array<ArrayBuffer>[] = [];
+      for (const [i, clip] of clips.entries()) {
+        throwIfCancelled(signal);
+        const bytes = await mediaBytes(clip);
+        try {
+          demuxVideoTrack(bytes); // to say which clip is unreadable; cheap (the sample tables only)
+        } catch (error) {
+          if (error instanceof Mp4FormatError) throw new EngineError('bad-request', `Clip ${i + 1} could not be read: ${error.message}. Stitch MP4s made by Zoetrope.`);
+          throw error;
+        }
+        files.push(bytes);
+      }
+      // stitchClips reports without waiting; the events are chained and awaited before the
+      // result, so every event reaches the page first. A cancel stops it at the next report.
+      let reported = Promise.resolve();
+      const stitched = await stitchClips(files, (fraction) => {
+        throwIfCancelled(signal);
+        reported = reported.then(() => callbacks.onProgress?.({ fraction }));
+      });
+      await reported;
+      return stitched;
     });
   }
 

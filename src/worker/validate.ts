@@ -38,4 +38,25 @@ export function validateGenerate(request: GenerateRequest): void {
   if (request.backend !== undefined && !['auto', 'webgpu', 'wasm'].includes(request.backend)) {
     throw badRequest(`Backend must be "auto", "webgpu" or "wasm" (got ${String(request.backend)}).`);
   }
+  checkMedia('The start image', request.image);
+  checkMedia('The end image', request.endImage);
+  checkMedia('The clip to extend', request.extend);
+  // A clip starts from one thing: a picture, or where an earlier clip left off. An end image goes
+  // with either, or alone (a clip that ends on that picture).
+  if (request.image !== undefined && request.extend !== undefined) {
+    throw badRequest('Start from an image or extend a clip, not both: an extended clip starts where the earlier one ends.');
+  }
+}
+
+/** A given file: a Blob or a byte array, not empty (absent is fine). */
+function checkMedia(what: string, media: unknown): void {
+  if (media === undefined) return;
+  const size = media instanceof Blob ? media.size : media instanceof Uint8Array ? media.length : -1;
+  if (size < 0) throw badRequest(`${what} must be a file (a Blob) or its bytes (a Uint8Array).`);
+  if (size === 0) throw badRequest(`${what} is an empty file.`);
+}
+
+export function validateStitch(clips: readonly unknown[]): void {
+  if (!Array.isArray(clips) || clips.length < 2) throw badRequest('Pick at least two clips to stitch together.');
+  clips.forEach((clip, i) => checkMedia(`Clip ${i + 1}`, clip));
 }

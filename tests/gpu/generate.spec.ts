@@ -98,3 +98,16 @@ test('a longer clip is made window after window by the chunk contract, determini
   expect(video).toMatchObject({ width: 64, height: 64, frames: 4 });
   expect(video.durationSeconds).toBeCloseTo(0.5, 2);
 });
+
+test('GPU memory stays flat over a clip: the live-byte peak after window 3 equals the peak after the last', async ({ page }) => {
+  test.setTimeout(240_000);
+  // 7 frames at 8 fps on tiny-test = 6 windows (2 latent frames each, 1 of them context).
+  const [run] = await generate(page, [{ ...base, durationSeconds: 0.875, seed: 3 }]);
+  const { clip } = clipOf(run!);
+  const peaks = clip.peakLiveBytesPerWindow ?? [];
+  expect(peaks).toHaveLength(6);
+  expect(peaks.every((bytes) => bytes > 0)).toBe(true);
+  // Window 1 holds no previous window's latents; from window 2 on every window holds the same.
+  expect(peaks.slice(2)).toEqual(Array(4).fill(peaks[2]));
+  console.log(`live-byte peak per window (bytes): ${peaks.join(', ')}`);
+});

@@ -1,0 +1,77 @@
+// The VAE encoder: given pictures (an image to start or end on, the last frames of a clip to
+// extend) → latent frames the sampler keeps as they are. vae_encoder.onnx maps frames
+// (N, 3, H, W) in [-1, 1] to the latent mean (N, C, H/8, W/8), frame by frame (2D convs); the
+// latent scale is folded into its weights (models/train/latent_scale.py), so its output is in
+// the DiT's latent space as it is. Its weights are external data in vae.safetensors, shared with
+// the decoder.
+//
+// It runs where the decoder runs: on the WebGPU backend on ORT-web's WebGPU EP on our own device
+// (vae.ts's build), on the WASM backend on the WASM EP (ort_wasm.ts). The pixels come from the CPU
+// (a decoded image or video frame) and the latents go back to it: a few latent frames, once per
+// clip, which the sampler then places in its given-frames input (cheap, and outside the loop).
+//
+// The session is built only when a clip first gives media (LazyVaeEncoder): text-to-video never
+// pays for it.
+import type * as Ort from 'onnxruntime-web';
+import { rgbaToPlanar } from '../video/image_input.ts';
+import { createWasmSession, loadOrtWasm, runToF32 } from './ort_wasm.ts';
+import { loadOrt } from './vae.ts';
+
+type OrtModule = typeof Ort;
+
+/** Turns RGBA8 pictures into latent frames. */
+export interface FrameEncoder {
+  /** RGBA8 frames of `width`×`height` → their latents (N, C, H/8, W/8) f32, in CPU memory. */
+  encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array>;
+}
+
+/** An ORT session for vae_encoder.onnx, with the Tensor class of the build that made it. */
+export interface VaeEncoderSession {
+  ort: OrtModule;
+  session: Ort.InferenceSession;
+}
+
+/** vae_encoder.onnx on the WebGPU EP, on `device` (the device our DiT and decoder use). */
+export async function webgpuVaeEncoderSession(device: GPUDevice, graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<VaeEncoderSession> {
+  const ort = await loadOrt();
+  const session = await ort.InferenceSession.create(graph, {
+    executionProviders: [{ name: 'webgpu', device }],
+    // The path must equal the `location` the graph's initializers name.
+    externalData: [{ path: weightsPath, data: weights }],
+  });
+  return { ort, session };
+}
+
+/** vae_encoder.onnx on the WASM EP. */
+export async function wasmVaeEncoderSession(graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<VaeEncoderSession> {
+  return { ort: await loadOrtWasm(), session: await createWasmSession(graph, weightsPath, weights) };
+}
+
+/** A FrameEncoder whose session is opened on first use and kept for later clips. */
+export class LazyVaeEncoder implements FrameEncoder {
+  private opened: Promise<VaeEncoderSession> | null = null;
+
+  constructor(private readonly open: () => Promise<VaeEncoderSession>) {}
+
+  async encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array> {
+    this.opened ??= this.open().catch((error: unknown) => {
+      this.opened = null; // let a later clip try again
+      throw error;
+    });
+    const { ort, session } = await this.opened;
+    const planar = rgbaToPlanar(frames, width, height); // (N, 3, H, W) in [-1, 1]
+    const input = new ort.Tensor('float32', planar, [frames.length, 3, height, width]);
+    return (await runToF32(session, { [session.inputNames[0]!]: input })).data; // (N, C, H/8, W/8)
+  }
+
+  /** Whether the session has been opened (a clip gave media). */
+  get isOpen(): boolean {
+    return this.opened !== null;
+  }
+
+  async release(): Promise<void> {
+    const opened = this.opened;
+    this.opened = null;
+    if (opened) await (await opened.catch(() => null))?.session.release();
+  }
+}
