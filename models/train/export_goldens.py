@@ -117,11 +117,11 @@ def vae_goldens(cfg, vae):
     return tensors, what, {}
 
 
-def write(name, tensors, what, extra, cfg):
+def write(name, tensors, what, extra, cfg, golden_dir=GOLDEN_DIR):
     tensors = {k: v.contiguous() if v.dtype == torch.int32 else v.float().contiguous() for k, v in tensors.items()}
-    st.save(os.path.join(GOLDEN_DIR, name + '.safetensors'), tensors, {'model': cfg['name'], 'stack': name})
+    st.save(os.path.join(golden_dir, name + '.safetensors'), tensors, {'model': cfg['name'], 'stack': name})
     index = {
-        '$comment': f'Goldens for the {name} of models/tiny-test, written by models/train/export_goldens.py. '
+        '$comment': f'Goldens for the {name} of models/{cfg["name"]}, written by models/train/export_goldens.py. '
                     'Batch dimension (1) dropped; float32 unless noted; tensors in the order computed.',
         'model': cfg['name'], 'file': name + '.safetensors', **extra,
         'tensors': [{'name': k, 'shape': list(v.shape), 'dtype': 'I32' if v.dtype == torch.int32 else 'F32',
@@ -130,21 +130,24 @@ def write(name, tensors, what, extra, cfg):
     # one line per tensor: readable, and diffs stay small
     head = json.dumps({k: v for k, v in index.items() if k != 'tensors'}, indent=1)[:-2]
     rows = ',\n  '.join(json.dumps(t) for t in index['tensors'])
-    with open(os.path.join(GOLDEN_DIR, name + '.json'), 'w') as f:
+    with open(os.path.join(golden_dir, name + '.json'), 'w') as f:
         f.write(f'{head},\n "tensors": [\n  {rows}\n ]\n}}\n')
 
 
-def main():
-    cfg, models = load_tiny()
-    with open(os.path.join(TINY_DIR, 'tokenizer.json')) as f:
+def main(model_dir=TINY_DIR, golden_dir=GOLDEN_DIR, load=load_tiny):
+    """Goldens of the model in `model_dir` (loaded by `load(model_dir)` -> (cfg, models)) into
+    `golden_dir`: tiny-test by default; export_zoetrope_s.py passes its model and
+    tests/fixtures/goldens/zoetrope-s."""
+    cfg, models = load(model_dir)
+    with open(os.path.join(model_dir, 'tokenizer.json')) as f:
         tok = json.load(f)
-    os.makedirs(GOLDEN_DIR, exist_ok=True)
+    os.makedirs(golden_dir, exist_ok=True)
     te_t, te_w, te_x = text_encoder_goldens(cfg, models['text_encoder'], tok)
-    write('text_encoder', te_t, te_w, te_x, cfg)
+    write('text_encoder', te_t, te_w, te_x, cfg, golden_dir)
     dit_t, dit_w, dit_x = dit_goldens(cfg, models['dit'], te_t['output.padded'])
-    write('dit', dit_t, dit_w, dit_x, cfg)
-    write('vae', *vae_goldens(cfg, models['vae']), cfg)
-    print('wrote', GOLDEN_DIR)
+    write('dit', dit_t, dit_w, dit_x, cfg, golden_dir)
+    write('vae', *vae_goldens(cfg, models['vae']), cfg, golden_dir)
+    print('wrote', golden_dir)
 
 
 if __name__ == '__main__':

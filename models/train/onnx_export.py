@@ -36,7 +36,11 @@ def link_external_f16(model, file_bytes, location, prefix=''):
 
     `prefix` maps an ONNX initializer name to the safetensors name (the graph may wrap a submodule).
     Checks each f32 initializer equals the stored f16 tensor, so the ONNX graph and the safetensors
-    can never silently disagree. Returns the number of linked tensors."""
+    can never silently disagree. Returns the number of linked tensors.
+    A sharded part passes `file_bytes` as a list of (shard bytes, shard file name); `location` is then
+    unused and each initializer points into the shard that holds it."""
+    if isinstance(file_bytes, list):
+        return sum(link_external_f16(model, data, where, prefix) for data, where in file_bytes)
     header, start = st.parse_header(file_bytes)
     stored, _ = st.loads(file_bytes)
     graph = model.graph

@@ -1,0 +1,106 @@
+"""export_zoetrope_s.py on tiny weights (into temp dirs): a manifest whose sizes and sha256s match, safetensors
+that load (sharded too, with an index WeightSet.fromIndex reads), ONNX graphs whose external data points into
+the shards, and, unsharded, exactly the bytes of models/tiny-test and of tests/fixtures/goldens."""
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import onnx
+import torch
+from onnx import TensorProto
+
+import checkpoint
+import safetensors_io as st
+from config import load_config, read_config_text
+from export_goldens import GOLDEN_DIR
+from export_zoetrope_s import export, load_model_dir
+from make_tiny import OUT_DIR as TINY_DIR, tiny_models
+
+
+class ExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        cls.cfg = load_config('tiny-test')
+        cls.models = tiny_models(cls.cfg)
+        cls.ckpt = os.path.join(cls.tmp, 'ckpt')
+        checkpoint.save(cls.ckpt, cls.models, {'stage': 'distill', 'step': 7, 'latent_scale': [1.0] * 4})
+        cls.tokenizer = os.path.join(TINY_DIR, 'tokenizer.json')
+        cls.sharded = os.path.join(cls.tmp, 'sharded')
+        cls.manifest, _ = export(cls.ckpt, cls.sharded, 'tiny-test', cls.tokenizer, file_limit=700_000, verbose=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_manifest_sizes_and_hashes(self):
+        m = self.manifest
+        self.assertEqual(m['config'], json.loads(read_config_text('tiny-test')))
+        self.assertEqual(m['training'], {'stage': 'distill', 'step': 7, 'latent_scale': [1.0] * 4})
+        with open(os.path.join(self.sharded, 'manifest.json')) as f:
+            self.assertEqual(json.load(f), m)
+        listed = {x['path'] for x in m['files']}
+        self.assertEqual(listed | {'manifest.json'}, set(os.listdir(self.sharded)))
+        for x in m['files']:
+            with open(os.path.join(self.sharded, x['path']), 'rb') as f:
+                data = f.read()
+            self.assertEqual(len(data), x['bytes'], x['path'])
+            self.assertEqual(hashlib.sha256(data).hexdigest(), x['sha256'], x['path'])
+            self.assertLessEqual(x['bytes'], 700_000, x['path'])
+
+    def test_shards_and_index_load_back_the_f16_weights(self):
+        dit = self.manifest['parts']['dit']
+        self.assertEqual(dit['weights'], ['dit-00001-of-00002.safetensors', 'dit-00002-of-00002.safetensors'])
+        with open(os.path.join(self.sharded, dit['index'])) as f:
+            index = json.load(f)
+        seen = {}
+        for shard in dit['weights']:
+            tensors, meta = st.load(os.path.join(self.sharded, shard))
+            self.assertEqual(meta['part'], 'dit')
+            for name, t in tensors.items():
+                self.assertEqual(index['weight_map'][name], shard)
+                self.assertEqual(t.dtype, torch.float16)
+                seen[name] = t
+        self.assertEqual(set(seen), set(self.models['dit'].state_dict()))
+        _, loaded = load_model_dir(self.sharded)
+        for part, module in self.models.items():
+            for name, value in module.state_dict().items():
+                self.assertTrue(torch.equal(loaded[part].state_dict()[name], value.half().float()), f'{part}.{name}')
+
+    def test_onnx_external_data_points_into_the_shards(self):
+        path = os.path.join(self.sharded, 'dit.onnx')
+        onnx.checker.check_model(path)
+        model = onnx.load(path, load_external_data=False)
+        locations = set()
+        for init in model.graph.initializer:
+            if init.data_location != TensorProto.EXTERNAL:
+                continue
+            info = {e.key: e.value for e in init.external_data}
+            locations.add(info['location'])
+            with open(os.path.join(self.sharded, info['location']), 'rb') as f:
+                data = f.read()
+            header, start = st.parse_header(data)
+            name = init.name[:-len('::f16')]
+            begin, end = header[name]['data_offsets']
+            self.assertEqual((int(info['offset']), int(info['length'])), (start + begin, end - begin), name)
+        self.assertEqual(locations, set(self.manifest['parts']['dit']['weights']))
+
+    def test_unsharded_export_is_tiny_test_and_its_goldens(self):
+        out = os.path.join(self.tmp, 'plain')
+        goldens = os.path.join(self.tmp, 'goldens')
+        export(self.ckpt, out, 'tiny-test', self.tokenizer, goldens_dir=goldens, verbose=False)
+        for name in ('tokenizer.json', 'text_encoder.safetensors', 'dit.safetensors', 'vae.safetensors',
+                     'text_encoder.onnx', 'dit.onnx', 'vae_encoder.onnx', 'vae_decoder.onnx'):
+            self.assertTrue(filecmp.cmp(os.path.join(out, name), os.path.join(TINY_DIR, name), shallow=False), name)
+        for name in os.listdir(GOLDEN_DIR):
+            if os.path.isfile(os.path.join(GOLDEN_DIR, name)):
+                self.assertTrue(filecmp.cmp(os.path.join(goldens, name), os.path.join(GOLDEN_DIR, name),
+                                            shallow=False), name)
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,172 @@
+"""What every training stage shares: device and precision, per-step seeding, the time budget, the
+learning-rate schedule, the optimizer and the log.
+
+Reproducibility is per step, not per run: step k draws its data and noise from a generator seeded
+by (seed, k) alone, so a stage resumed from a checkpoint written after step k draws exactly the
+batches the uninterrupted run would have drawn (test_train_*.py check it).
+"""
+import contextlib
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+import dit as dit_module
+
+
+def pick_device(name=None):
+    if name:
+        return torch.device(name)
+    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+
+
+def autocast(device):
+    """bf16 autocast on CUDA (norms, softmax and the residual stream stay f32 inside the model);
+    plain f32 on the CPU (CPU bf16 is slow and Debian's torch 1.13 gains nothing from it)."""
+    if device.type == 'cuda':
+        return torch.autocast('cuda', dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def step_generator(seed, step):
+    """The generator of step `step`: a function of (seed, step) only. On the CPU, because the world
+    draws its scenes from a CPU generator and so that a step's draws are the same on any device;
+    tensors are drawn here and moved (a few MB per step)."""
+    g = torch.Generator()
+    g.manual_seed((seed * 1_000_003 + step) % (2 ** 63))
+    return g
+
+
+def use_fused_attention():
+    """On PyTorch 2 (the GPU machine), DiT attention through scaled_dot_product_attention (flash
+    attention; the same function as dit.attention, without the (L, L) score matrix in memory)."""
+    if not hasattr(F, 'scaled_dot_product_attention'):
+        return False
+
+    def attention(q, k, v):
+        b, lq, n, d = q.shape
+        q, k, v = (t.transpose(1, 2) for t in (q, k, v))              # (B, heads, L, d)
+        dtype = torch.bfloat16 if torch.is_autocast_enabled() else v.dtype
+        y = F.scaled_dot_product_attention(q.to(dtype), k.to(dtype), v.to(dtype))
+        return y.transpose(1, 2).reshape(b, lq, n * d)
+
+    dit_module.attention = attention
+    return True
+
+
+class Budget:
+    """Stops a stage before its time is up: a stage must end (checkpoint written) inside its
+    `minutes`, so the next step is only started when its measured length still fits, twice over."""
+
+    def __init__(self, minutes, reserve_s=20.0):
+        self.start = time.monotonic()
+        self.limit = None if minutes is None else minutes * 60.0
+        self.reserve = reserve_s
+        self.longest = 0.0
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def record(self, seconds):
+        self.longest = max(self.longest, seconds)
+
+    def another_step_fits(self):
+        if self.limit is None:
+            return True
+        return self.elapsed() + 2 * self.longest + self.reserve < self.limit
+
+
+def learning_rate(step, base, warmup, start_step=0, decay_start=None, decay_end=None, floor=0.1):
+    """Linear warm-up over `warmup` steps from the stage's first step (Adam's moments restart with
+    each stage), then constant; from decay_start to decay_end a cosine down to floor·base."""
+    lr = base * min(1.0, (step - start_step + 1) / max(1, warmup))
+    if decay_start is not None and decay_end is not None and step >= decay_start:
+        frac = min(1.0, (step - decay_start) / max(1, decay_end - decay_start))
+        lr *= floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * frac))
+    return lr
+
+
+def adamw(params, lr, weight_decay=0.0, betas=(0.9, 0.99)):
+    params = [p for p in params if p.requires_grad]
+    kwargs = {}
+    if torch.cuda.is_available() and 'fused' in torch.optim.AdamW.__init__.__code__.co_varnames:
+        kwargs['fused'] = True
+    return torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=weight_decay, **kwargs)
+
+
+class Log:
+    """One JSON object per line in <out>/log.jsonl, and a short line on stdout."""
+
+    def __init__(self, out_dir, quiet=False):
+        self.path = os.path.join(out_dir, 'log.jsonl') if out_dir else None
+        self.quiet = quiet
+        if self.path:
+            os.makedirs(out_dir, exist_ok=True)
+
+    def __call__(self, **record):
+        if self.path:
+            with open(self.path, 'a') as f:
+                f.write(json.dumps(record, sort_keys=True) + '\n')
+        if not self.quiet:
+            print(' '.join(f'{k}={v:.5g}' if isinstance(v, float) else f'{k}={v}' for k, v in record.items()),
+                  flush=True)
+
+
+def add_stage_args(parser):
+    """Arguments every stage takes."""
+    parser.add_argument('--config', default='zoetrope-s')
+    parser.add_argument('--out', required=True, help='folder for the checkpoint and log.jsonl ($OUT/<stage>)')
+    parser.add_argument('--resume', help='checkpoint folder to start from')
+    parser.add_argument('--minutes', type=float, default=None, help='time budget; the stage stops itself inside it')
+    parser.add_argument('--steps', type=int, default=None, help='stop after this global step')
+    parser.add_argument('--ckpt-every', type=int, default=500)
+    parser.add_argument('--log-every', type=int, default=25)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--device', default=None)
+    parser.add_argument('--lr', type=float, default=None)
+    parser.add_argument('--warmup', type=int, default=100)
+    parser.add_argument('--decay-start', type=int, default=None, help='global step where the cosine decay starts')
+    parser.add_argument('--decay-end', type=int, default=None)
+    parser.add_argument('--quiet', action='store_true')
+    return parser
+
+
+def run_loop(trainer, args, log, save):
+    """The stage loop shared by every trainer: steps from the resumed step until --steps or the
+    budget, a checkpoint every --ckpt-every steps and at the end. Returns a summary dict."""
+    budget = Budget(args.minutes)
+    step = trainer.start_step
+    first = step
+    losses = []
+    while (args.steps is None or step < args.steps) and budget.another_step_fits():
+        t0 = time.monotonic()
+        lr = learning_rate(step, trainer.base_lr, args.warmup, first, args.decay_start, args.decay_end)
+        metrics = trainer.step(step, lr)
+        if not all(math.isfinite(v) for v in metrics.values()):
+            raise FloatingPointError(f'step {step}: non-finite {metrics}')
+        losses.append(metrics['loss'])
+        step += 1
+        budget.record(time.monotonic() - t0)
+        if step % args.log_every == 0 or step == first + 1:
+            log(step=step, lr=lr, s=round(budget.elapsed(), 1), **{k: float(v) for k, v in metrics.items()})
+        if args.ckpt_every and step % args.ckpt_every == 0:
+            save(step)
+    save(step)
+    summary = {'first_step': first, 'last_step': step, 'seconds': round(budget.elapsed(), 1),
+               'loss_first': losses[0] if losses else None,
+               'loss_last_mean': sum(losses[-20:]) / len(losses[-20:]) if losses else None}
+    extra = trainer.evaluate() if hasattr(trainer, 'evaluate') else {}
+    summary.update(extra)
+    log(event='end', **summary)
+    return summary
+
+
+def ensure_path():
+    """models/train on sys.path (for `from world import sample_batch`, whatever the working dir)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)

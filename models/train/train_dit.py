@@ -1,0 +1,232 @@
+"""Train the text encoder and the DiT together, from scratch, by flow matching in the frozen VAE's latents.
+
+Per sample (sample.py has the engine's conventions this must match):
+  x0 = VAE encoder mean of a world clip of chunk.latent_frames frames (folded, normalised latents)
+  σ = shift·u / (1 + (shift − 1)·u), u ~ U(0, 1), shift = the config's sampler.shift; t = 1000·σ
+  x_σ = (1 − σ)·x0 + σ·ε;  target v = ε − x0;  loss = ‖v̂ − v‖² over the generated frames only
+  masked frames: mode none / first / last / first+last / context prefix (data.py); the DiT gets
+  concat(x_σ, x0·mask, mask). On given frames x_σ is x0 (the engine after its first step) or, for half
+  of the samples, the noisy value (the engine's first step, where x is noise everywhere).
+  text dropout: the caption becomes '' (the null prompt of classifier-free guidance) with p = 0.1.
+Buckets take turns; every step is one bucket. bf16 autocast on CUDA.
+
+The first stage starts from the trained VAE (--vae <folder>): it measures the latents' per-channel
+scale over world clips and folds it into the VAE (latent_scale.py). Every checkpoint holds all three
+parts (vae, text_encoder, dit; f32), so a later stage resumes from it alone (--resume <folder>).
+Run: /usr/bin/python3 models/train/train_dit.py --config zoetrope-s --vae ckpt/vae --minutes 9 --out $OUT/dit
+"""
+import argparse
+import sys
+
+import torch
+
+import checkpoint
+import latent_scale
+from config import load_config
+from data import (batch_size_for, bucket_at, buckets, drop_captions, encode, sample_masks, world_clips)
+from model import DiT, TextEncoder, VAE
+from sample import encode_prompts, load_tokenizer, shift_sigma, text_context
+from train_common import (Log, add_stage_args, adamw, autocast, pick_device, run_loop, step_generator,
+                          use_fused_attention)
+
+
+def add_dit_args(p):
+    p.add_argument('--vae', help='VAE checkpoint folder (first stage; later stages --resume)')
+    p.add_argument('--tokenizer', help='tokenizer.json (default models/<config>/tokenizer.json)')
+    p.add_argument('--batch', type=int, default=32, help='clips per step in the smallest bucket')
+    p.add_argument('--text-dropout', type=float, default=0.1)
+    p.add_argument('--train-shift', type=float, default=None, help='σ shift of training (default sampler.shift)')
+    p.add_argument('--scale-batches', type=int, default=8, help='batches per bucket for the latent scale')
+    p.add_argument('--eval-clips', type=int, default=8)
+    p.add_argument('--weight-decay', type=float, default=0.01)
+    p.add_argument('--data-reuse', type=int, default=1,
+                   help='steps that share one rendered, encoded batch (fresh noise, σ and masks each step)')
+    return p
+
+
+def parse_args(argv):
+    return add_dit_args(add_stage_args(argparse.ArgumentParser(description=__doc__.split('\n')[0]))).parse_args(argv)
+
+
+@torch.no_grad()
+def init_for_training(te, dit, seed):
+    """DiT: adaLN-Zero (timestep modulation and head start at zero, so every block starts as the
+    identity and the output as 0). Text encoder: T5's init (q scaled by (dim·head_dim)^-1/2, since T5
+    attention has no 1/sqrt(d) of its own)."""
+    torch.manual_seed(seed)
+    nn = torch.nn
+    nn.init.zeros_(dit.time_projection[1].weight)
+    nn.init.zeros_(dit.time_projection[1].bias)
+    for block in dit.blocks:
+        nn.init.zeros_(block.modulation)
+    nn.init.zeros_(dit.head.modulation)
+    nn.init.zeros_(dit.head.head.weight)
+    nn.init.zeros_(dit.head.head.bias)
+    cfg = te.cfg
+    for block in te.blocks:
+        nn.init.normal_(block.attn.q.weight, std=(cfg['dim'] * cfg['head_dim']) ** -0.5)
+        nn.init.normal_(block.attn.k.weight, std=cfg['dim'] ** -0.5)
+        nn.init.normal_(block.attn.v.weight, std=cfg['dim'] ** -0.5)
+
+
+def load_vae(folder, cfg, device):
+    """(frozen VAE, its checkpoint meta)."""
+    vae = VAE(cfg['vae']).to(device)
+    meta = checkpoint.load_into(folder, {'vae': vae})
+    vae.eval().requires_grad_(False)
+    return vae, meta
+
+
+def fold_latent_scale(vae, cfg, args, device):
+    """Measure the latents' per-channel RMS on world clips of every bucket and fold it into the VAE."""
+    def clips():
+        for i in range(args.scale_batches):
+            for j, (_, hw) in enumerate(buckets(cfg)):
+                g = step_generator(args.seed + 104729, i * 16 + j)
+                with autocast(device):
+                    yield world_clips(cfg, batch_size_for(cfg, hw, args.batch), hw, cfg['chunk']['latent_frames'],
+                                      g, device)[0]
+    rms, mean = latent_scale.measure(vae, clips())
+    latent_scale.fold(vae, rms)
+    return {'latent_scale': [round(float(x), 6) for x in rms], 'latent_mean': [round(float(x), 6) for x in mean]}
+
+
+class DitTrainer:
+    """Flow-matching training of text encoder + DiT; subclassed by the few-step distillation."""
+    stage = 'dit'
+
+    def __init__(self, cfg, args, device):
+        self.cfg, self.args, self.device = cfg, args, device
+        self.fused = device.type == 'cuda' and use_fused_attention()
+        self.tok = load_tokenizer(cfg, args.tokenizer)
+        self.shift = args.train_shift or cfg['sampler']['shift']
+        self.start_step, self.meta = 0, {}
+        self.build()
+        self.base_lr = args.lr or 3e-4
+        params = [p for m in self.trained().values() for p in m.parameters()]
+        self.opt = adamw(params, self.base_lr, args.weight_decay)
+
+    def build(self):
+        cfg, args, device = self.cfg, self.args, self.device
+        self.te = TextEncoder(cfg['text_encoder']).to(device)
+        self.dit = DiT(cfg['dit']).to(device)
+        init_for_training(self.te, self.dit, args.seed)
+        self.vae = VAE(cfg['vae']).to(device)
+        if args.resume:
+            self.meta = checkpoint.load_into(args.resume, self.parts())
+            self.start_step = self.meta['step'] if self.meta.get('stage') == self.stage else 0
+        elif args.vae:
+            checkpoint.load_into(args.vae, {'vae': self.vae})
+        else:
+            raise SystemExit('train_dit.py needs --vae <folder> (first stage) or --resume <folder>')
+        self.vae.eval().requires_grad_(False)
+        if 'latent_scale' not in self.meta:
+            self.meta.update(fold_latent_scale(self.vae, cfg, args, device))
+
+    def parts(self):
+        return {'vae': self.vae, 'text_encoder': self.te, 'dit': self.dit}
+
+    def trained(self):
+        return {'text_encoder': self.te, 'dit': self.dit}
+
+    def clips(self, index, split, seed):
+        """(latents x0 (B, C, F, h, w), captions) of data batch `index`: a function of (seed, index);
+        with --data-reuse R, steps k with k // R == index share it (the last one is cached)."""
+        key = (index, split, seed)
+        if getattr(self, '_clips_key', None) != key:
+            cfg = self.cfg
+            g = step_generator(seed, index)
+            _, hw = bucket_at(cfg, index)
+            b = batch_size_for(cfg, hw, self.args.batch)
+            frames = cfg['chunk']['latent_frames'] * cfg['latent']['temporal_factor']
+            with autocast(self.device):
+                video, captions = world_clips(cfg, b, hw, frames, g, self.device, split)
+                x0 = encode(self.vae, video)                                  # (B, C, F, h, w) f32
+            self._clips_key, self._clips = key, (x0, captions)
+        return self._clips
+
+    def batch(self, step, split='train', seed=None):
+        """Everything random about step `step`: its data batch and its own noise, σ, masks, dropout."""
+        cfg = self.cfg
+        seed = self.args.seed if seed is None else seed
+        reuse = max(1, self.args.data_reuse) if split == 'train' else 1
+        x0, captions = self.clips(step // reuse, split, seed)
+        b = x0.shape[0]
+        g = step_generator(seed + 1, step)
+        captions = drop_captions(captions, self.args.text_dropout if split == 'train' else 0.0, g)
+        ids, tmask = encode_prompts(self.tok, captions, cfg['text_encoder']['text_len'], self.device)
+        _, _, f, h, w = x0.shape
+        mask, modes = sample_masks(b, f, h, w, cfg['chunk']['context_latent_frames'], g, self.device)
+        u = torch.rand(b, generator=g).to(self.device)
+        eps = torch.randn(x0.shape, generator=g).to(self.device)
+        noisy_given = (torch.rand(b, generator=g) < 0.5).to(self.device)
+        return {'x0': x0, 'ids': ids, 'tmask': tmask, 'mask': mask, 'modes': modes, 'captions': captions,
+                'sigma': shift_sigma(u, self.shift), 'eps': eps, 'noisy_given': noisy_given}
+
+    def losses(self, batch):
+        x0, mask, eps = batch['x0'], batch['mask'], batch['eps']
+        sigma = batch['sigma'].view(-1, 1, 1, 1, 1)
+        xt = (1 - sigma) * x0 + sigma * eps
+        keep_clean = mask * (~batch['noisy_given']).float().view(-1, 1, 1, 1, 1)
+        xt = torch.where(keep_clean == 1, x0, xt)
+        with autocast(self.device):
+            context = text_context(self.te, batch['ids'], batch['tmask'])
+            v = self.dit(xt, x0 * mask, mask, 1000.0 * batch['sigma'], context).float()
+        return {'loss': masked_mse(v, eps - x0, mask)}
+
+    def step(self, step, lr):
+        return self.train_on(self.batch(step), lr)
+
+    def train_on(self, batch, lr):
+        for m in self.trained().values():
+            m.train()
+        for group in self.opt.param_groups:
+            group['lr'] = lr
+        parts = self.losses(batch)
+        self.opt.zero_grad(set_to_none=True)
+        parts['loss'].backward()
+        parts['grad_norm'] = torch.nn.utils.clip_grad_norm_(
+            [p for m in self.trained().values() for p in m.parameters()], 1.0)
+        self.opt.step()
+        return {k: float(v) for k, v in parts.items()}
+
+    @torch.no_grad()
+    def evaluate(self):
+        """Held-out flow-matching loss at fixed σ (one batch per bucket): comparable across stages."""
+        for m in self.trained().values():
+            m.eval()
+        out = {}
+        for sigma in (0.3, 0.6, 0.9):
+            total = 0.0
+            for i in range(len(buckets(self.cfg))):
+                batch = self.batch(i, 'held_out', seed=self.args.seed + 7919)
+                batch['sigma'] = torch.full_like(batch['sigma'], sigma)
+                total += float(self.losses(batch)['loss'])
+            out[f'val_loss_s{sigma}'] = total / len(buckets(self.cfg))
+        return out
+
+    def save(self, folder, step):
+        meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name']}
+        checkpoint.save(folder, self.parts(), meta)
+
+
+def masked_mse(pred, target, mask):
+    """Mean squared error over the generated (mask = 0) latent frames, all channels."""
+    keep = (1 - mask).expand_as(pred)
+    return ((pred - target).pow(2) * keep).sum() / keep.sum().clamp_min(1)
+
+
+def main(argv=None, trainer_class=DitTrainer, parse=parse_args):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    cfg = load_config(args.config)
+    device = pick_device(args.device)
+    trainer = trainer_class(cfg, args, device)
+    log = Log(args.out, args.quiet)
+    log(event='start', stage=trainer.stage, config=cfg['name'], device=str(device), step=trainer.start_step,
+        params={k: sum(p.numel() for p in m.parameters()) for k, m in trainer.trained().items()},
+        fused_attention=trainer.fused, latent_scale=trainer.meta.get('latent_scale'))
+    return run_loop(trainer, args, log, lambda step: trainer.save(args.out, step))
+
+
+if __name__ == '__main__':
+    main()
