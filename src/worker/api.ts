@@ -106,9 +106,9 @@ export interface ClipTimings {
   encode: number;
   /**
    * Given media: reading the images, decoding the clip being extended and encoding its frames
-   * into the new MP4, and the VAE encoder. 0 when nothing is given.
+   * into the new MP4, and the VAE encoder. 0 when nothing is given (absent on older clips).
    */
-  given: number;
+  given?: number;
 }
 
 /**
