@@ -2,7 +2,8 @@
 // with CPU Float32Arrays in and out: the WASM backend's text encoder, DiT and VAE decoder. Each
 // reads its weights as external data out of the model's f16 safetensors (ort_wasm.ts).
 import type * as Ort from 'onnxruntime-web';
-import { createWasmSession, loadOrtWasm, runToF32, type OrtModule } from './ort_wasm.ts';
+import { createShardedWasmSession, loadOrtWasm, runToF32, type OrtModule } from './ort_wasm.ts';
+import { partWeightFiles } from './part_files.ts';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
@@ -12,8 +13,9 @@ function file(files: Files, path: string): Uint8Array {
   return bytes;
 }
 
-async function session(files: Files, graph: string, weights: string): Promise<Ort.InferenceSession> {
-  return createWasmSession(file(files, graph), weights, file(files, weights));
+/** A session for `graph`, whose initializers point into the safetensors file(s) of `part`. */
+async function session(files: Files, graph: string, part: string): Promise<Ort.InferenceSession> {
+  return createShardedWasmSession(file(files, graph), partWeightFiles(files, part));
 }
 
 /** text_encoder.onnx: ids (1, L) i64, mask (1, L) i64 → tokens (1, L, dim). */
@@ -24,7 +26,7 @@ export class OnnxTextEncoder {
   ) {}
 
   static async create(files: Files): Promise<OnnxTextEncoder> {
-    return new OnnxTextEncoder(await loadOrtWasm(), await session(files, 'text_encoder.onnx', 'text_encoder.safetensors'));
+    return new OnnxTextEncoder(await loadOrtWasm(), await session(files, 'text_encoder.onnx', 'text_encoder'));
   }
 
   /**
@@ -57,7 +59,7 @@ export class OnnxDit {
   ) {}
 
   static async create(files: Files): Promise<OnnxDit> {
-    return new OnnxDit(await loadOrtWasm(), await session(files, 'dit.onnx', 'dit.safetensors'));
+    return new OnnxDit(await loadOrtWasm(), await session(files, 'dit.onnx', 'dit'));
   }
 
   /** The velocity (C, F, H, W) at timestep `t` ∈ [0, 1000]; `shape` is (C, F, H, W), `text` (L, text_dim). */
@@ -90,7 +92,7 @@ export class OnnxVaeDecoder {
   ) {}
 
   static async create(files: Files): Promise<OnnxVaeDecoder> {
-    return new OnnxVaeDecoder(await loadOrtWasm(), await session(files, 'vae_decoder.onnx', 'vae.safetensors'));
+    return new OnnxVaeDecoder(await loadOrtWasm(), await session(files, 'vae_decoder.onnx', 'vae'));
   }
 
   async decode(latents: Float32Array, dims: readonly [number, number, number, number]): Promise<{ data: Float32Array; dims: number[] }> {

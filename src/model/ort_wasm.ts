@@ -6,6 +6,7 @@
 // one thread (it only schedules GPU kernels), this one with as many as the page can have, and the
 // thread count is fixed when a build's WASM module starts, so the two cannot share one module.
 // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (the app sends COOP/COEP).
+import type { WeightFile } from './part_files.ts';
 import type * as Ort from 'onnxruntime-web';
 import { wasmThreadCount } from '../worker/backend_choice.ts';
 
@@ -36,11 +37,16 @@ export function loadOrtWasm(): Promise<OrtModule> {
  * f16 safetensors, handed over as they are: the graph reads its initializers out of those bytes).
  */
 export async function createWasmSession(graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<Ort.InferenceSession> {
+  return createShardedWasmSession(graph, [{ path: weightsPath, bytes: weights }]);
+}
+
+/** As createWasmSession, for a graph whose initializers point into several files (a sharded part). */
+export async function createShardedWasmSession(graph: Uint8Array, weights: readonly WeightFile[]): Promise<Ort.InferenceSession> {
   const ort = await loadOrtWasm();
   return ort.InferenceSession.create(graph, {
     executionProviders: ['wasm'],
-    // The path must equal the `location` the graph's initializers name.
-    externalData: [{ path: weightsPath, data: weights }],
+    // Each path must equal the `location` the graph's initializers name.
+    externalData: weights.map(({ path, bytes }) => ({ path, data: bytes })),
     graphOptimizationLevel: 'all',
   });
 }

@@ -10,7 +10,7 @@ import { GpuWeights } from '../model/gpu_weights.ts';
 import { UniformCache } from '../model/recorder.ts';
 import { T5Encoder } from '../model/text_encoder.ts';
 import { WordTokenizer } from '../model/tokenizer.ts';
-import { SafetensorsFile, WeightSet } from '../model/weights.ts';
+import { partWeightSet } from '../model/part_files.ts';
 
 export class TextToVideoModel {
   readonly pool: BufferPool;
@@ -46,8 +46,8 @@ export class TextToVideoModel {
       return bytes;
     };
     const tokenizer = WordTokenizer.fromJson(JSON.parse(new TextDecoder().decode(file('tokenizer.json'))));
-    const textSet = new WeightSet([SafetensorsFile.parse(file('text_encoder.safetensors'), 'text_encoder.safetensors')]);
-    const ditSet = new WeightSet([SafetensorsFile.parse(file('dit.safetensors'), 'dit.safetensors')]);
+    const textSet = partWeightSet(files, 'text_encoder');
+    const ditSet = partWeightSet(files, 'dit'); // zoetrope-s's DiT is over the 16 MiB file limit: shards
     const constants = new Constants(device);
     const textWeights = new GpuWeights(device, textSet);
     const ditWeights = new GpuWeights(device, ditSet);
