@@ -15,6 +15,8 @@ Options:
                             where the model runs (default auto: WASM on a software GPU or no GPU, else WebGPU)
   --model <url or path>     a model's manifest.json (default: the bundled model)
   --image <file>            a first frame to start from (image-to-video)
+  --end-image <file>        a last frame to end on (with --image: the frames in between)
+  --extend <file.mp4>       a clip made by this model (same aspect) to continue; the output is it plus --seconds of new frames
   -o, --output <file.mp4>   where to write the clip (default zoetrope-<seed>.mp4)
   -h, --help                this text
 
@@ -36,6 +38,8 @@ export class UsageError extends Error {
  * @property {'auto' | 'webgpu' | 'wasm'} backend
  * @property {string | undefined} model
  * @property {string | undefined} image
+ * @property {string | undefined} endImage
+ * @property {string | undefined} extend
  * @property {string} output
  * @property {boolean} help
  */
@@ -45,7 +49,7 @@ const BACKENDS = ['auto', 'webgpu', 'wasm'];
 /** Flags that take a value, by every name they answer to. */
 const VALUE_FLAGS = new Map([
   ['--seconds', 'seconds'], ['--seed', 'seed'], ['--aspect', 'aspect'], ['--steps', 'steps'], ['--backend', 'backend'],
-  ['--model', 'model'], ['--image', 'image'], ['--output', 'output'], ['-o', 'output'],
+  ['--model', 'model'], ['--image', 'image'], ['--end-image', 'endImage'], ['--extend', 'extend'], ['--output', 'output'], ['-o', 'output'],
 ]);
 
 /**
@@ -73,7 +77,7 @@ export function parseArgs(argv, randomSeed) {
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (beforeDashes.includes('-h') || beforeDashes.includes('--help')) {
     return { help: true, prompt: '', seconds: 4, seed: 0, seedGiven: false, aspect: '16:9', steps: undefined, backend: 'auto',
-      model: undefined, image: undefined, output: '' };
+      model: undefined, image: undefined, endImage: undefined, extend: undefined, output: '' };
   }
   /** @type {Record<string, string>} */
   const values = {};
@@ -110,8 +114,8 @@ export function parseArgs(argv, randomSeed) {
   const backend = values.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}").`);
   const steps = values.steps === undefined ? undefined : numberIn('--steps', values.steps, 1, 100, true);
-  for (const name of ['model', 'image', 'output']) {
-    if (values[name] !== undefined && values[name].trim() === '') throw new UsageError(`--${name} needs a non-empty value.`);
+  for (const [flag, name] of VALUE_FLAGS) {
+    if (values[name]?.trim() === '') throw new UsageError(`${flag} needs a non-empty value.`);
   }
   return {
     help: false,
@@ -124,6 +128,8 @@ export function parseArgs(argv, randomSeed) {
     backend: /** @type {CliOptions['backend']} */ (backend),
     model: values.model,
     image: values.image,
+    endImage: values.endImage,
+    extend: values.extend,
     output: values.output ?? `zoetrope-${seed}.mp4`,
   };
 }

@@ -14,10 +14,11 @@ import { BASE_ARGS, findChromium, WEBGPU_ARG } from '../../tests/support/chromiu
  */
 
 /**
- * @param {{ appUrl: string, modelUrl: string, request: Record<string, unknown>, onEvent: (event: BrowserEvent) => void }} job
+ * `media`: given files (image, endImage, extend) as base64, put into the request as bytes in the page.
+ * @param {{ appUrl: string, modelUrl: string, request: Record<string, unknown>, media?: Record<string, string>, onEvent: (event: BrowserEvent) => void }} job
  * @returns {Promise<RunOutcome>}
  */
-export async function runInBrowser({ appUrl, modelUrl, request, onEvent }) {
+export async function runInBrowser({ appUrl, modelUrl, request, media = {}, onEvent }) {
   // ZOETROPE_CHROMIUM_ARGS replaces the WebGPU flag: e.g. "--enable-unsafe-webgpu --use-angle=vulkan
   // --enable-features=Vulkan" for a real GPU in headless mode on Linux, or "" for no WebGPU at all.
   const gpuFlags = process.env.ZOETROPE_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? [WEBGPU_ARG];
@@ -32,10 +33,11 @@ export async function runInBrowser({ appUrl, modelUrl, request, onEvent }) {
     await page.waitForFunction(() => 'zoetrope' in window, undefined, { timeout: 30_000 }).catch(() => {
       throw new Error(`the app did not start in Chromium${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
     });
-    const outcome = await page.evaluate(async ({ modelUrl, request }) => {
+    const outcome = await page.evaluate(async ({ modelUrl, request, media }) => {
       // This function runs in the page; `window.zoetrope` is an EngineClient (src/worker/client.ts).
       const w = /** @type {any} */ (window);
       const engine = w.zoetrope;
+      for (const [key, base64] of Object.entries(media)) request[key] = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       try {
         const info = await engine.loadModel(modelUrl, (/** @type {object} */ p) => w.zoetropeReport({ kind: 'load', ...p }));
         const clip = await engine.generate(request, {
@@ -54,7 +56,7 @@ export async function runInBrowser({ appUrl, modelUrl, request, onEvent }) {
         const e = /** @type {{ code?: string, message?: string, detail?: string }} */ (error);
         return { ok: false, code: e.code ?? 'internal', message: e.message ?? String(error), detail: e.detail };
       }
-    }, { modelUrl, request });
+    }, { modelUrl, request, media });
     if (!outcome.ok) return /** @type {RunOutcome} */ (outcome);
     const { base64, ...rest } = /** @type {{ base64: string, model: { name: string, version: string }, clip: Record<string, unknown> }} */ (outcome);
     return { ok: true, ...rest, mp4: Buffer.from(base64, 'base64') };

@@ -4,7 +4,7 @@
 // Builds the app if needed, serves it on 127.0.0.1, runs it in headless Chromium, prints progress
 // to stderr and writes the MP4. Usage and exit codes: args.mjs; README's "Command line".
 import { randomInt } from 'node:crypto';
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './app_build.mjs';
@@ -52,14 +52,32 @@ function modelSource(model) {
   return { path: `${MODEL_MOUNT}${basename(manifest)}`, mounts: { [MODEL_MOUNT]: dirname(manifest) } };
 }
 
+/**
+ * The files given with --image, --end-image and --extend, base64 for the trip into the page,
+ * under their GenerateRequest names. Whether they are usable (an image, an MP4 of the right size)
+ * is the engine's to say: its 'bad-request' exits 2 like a usage error.
+ * @param {{ image?: string, endImage?: string, extend?: string }} options
+ * @returns {Record<string, string>}
+ */
+function givenMedia(options) {
+  /** @type {Record<string, string>} */
+  const media = {};
+  for (const [key, flag] of /** @type {const} */ ([['image', '--image'], ['endImage', '--end-image'], ['extend', '--extend']])) {
+    const path = options[key];
+    if (path === undefined) continue;
+    if (!existsSync(path) || statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: there is no such file.`);
+    media[key] = readFileSync(path).toString('base64');
+  }
+  return media;
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2), () => randomInt(0, 2 ** 32));
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  // GenerateRequest has no image field yet: refuse rather than silently make a text-to-video clip.
-  if (options.image !== undefined) throw new UsageError('--image is not supported by this build yet.');
+  const media = givenMedia(options);
   const output = checkWritable(options.output);
   const source = modelSource(options.model);
 
@@ -85,6 +103,7 @@ async function main() {
       appUrl: server.url,
       modelUrl,
       request,
+      media,
       onEvent: (event) => {
         const line = printer(event, performance.now() / 1000);
         if (line) log(line);

@@ -22,7 +22,7 @@ type OrtModule = typeof Ort;
 /** Turns RGBA8 pictures into latent frames. */
 export interface FrameEncoder {
   /** RGBA8 frames of `width`×`height` → their latents (N, C, H/8, W/8) f32, in CPU memory. */
-  encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array>;
+  encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array<ArrayBuffer>>;
 }
 
 /** An ORT session for vae_encoder.onnx, with the Tensor class of the build that made it. */
@@ -53,7 +53,7 @@ export class LazyVaeEncoder implements FrameEncoder {
 
   constructor(private readonly open: () => Promise<VaeEncoderSession>) {}
 
-  async encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array> {
+  async encode(frames: readonly Uint8Array[], width: number, height: number): Promise<Float32Array<ArrayBuffer>> {
     this.opened ??= this.open().catch((error: unknown) => {
       this.opened = null; // let a later clip try again
       throw error;
@@ -61,7 +61,9 @@ export class LazyVaeEncoder implements FrameEncoder {
     const { ort, session } = await this.opened;
     const planar = rgbaToPlanar(frames, width, height); // (N, 3, H, W) in [-1, 1]
     const input = new ort.Tensor('float32', planar, [frames.length, 3, height, width]);
-    return (await runToF32(session, { [session.inputNames[0]!]: input })).data; // (N, C, H/8, W/8)
+    const { data } = await runToF32(session, { [session.inputNames[0]!]: input }); // (N, C, H/8, W/8)
+    // getData copies out of ORT's heap; should that copy ever share memory, take one that does not.
+    return (data.buffer instanceof ArrayBuffer ? data : data.slice()) as Float32Array<ArrayBuffer>;
   }
 
   /** Whether the session has been opened (a clip gave media). */

@@ -114,7 +114,7 @@ export async function openConditioning(request: GenerateRequest, setting: Condit
     lead, startImage: start !== null, endImage: end !== null,
   });
 
-  const latents = new Map<string, Float32Array>();
+  const latents = new Map<string, Float32Array<ArrayBuffer>>();
   const keyOf = (source: GivenSource) => (source.kind === 'lead' ? `lead ${source.index}` : source.kind);
   return {
     plan,

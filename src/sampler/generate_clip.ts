@@ -5,6 +5,9 @@
 // frames streamed to the page and to the MP4 encoder at once, so memory does not grow with
 // duration: only the previous window's latents are kept.
 //
+// Given media (conditioning.ts) gives more frames the same way: a start or end image, or an
+// earlier clip's last frames for an extension, at the window positions given_frames.ts plans.
+//
 // The loop is the same on every backend (clip_backend.ts): the WebGPU backend keeps latents in GPU
 // buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
 // phase (Clip.timings), so the VAE's share of a clip's time can be reported.
@@ -26,7 +29,7 @@ async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: ()
   try {
     return await work();
   } finally {
-    timings[phase] += performance.now() - start;
+    timings[phase] = (timings[phase] ?? 0) + performance.now() - start;
   }
 }
 

@@ -96,7 +96,7 @@ export function givenMask(frames: number, plane: number, context: number, positi
 /** A latent frame given at a window position: (C, H, W) f32. */
 export interface GivenFrame {
   position: number;
-  latent: Float32Array;
+  latent: Float32Array<ArrayBuffer>;
 }
 
 /** Gives `frames` in a CPU window's given latents (cpu_window.ts): values in cleanMasked, 1 in the mask. */

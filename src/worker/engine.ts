@@ -253,7 +253,7 @@ export class ZoetropeEngine implements Engine {
   private async wasmRuntimeFor(loaded: LoadedModel): Promise<WasmRuntime> {
     if (this.wasmRuntime?.loaded === loaded) return this.wasmRuntime;
     await this.dropWasmRuntime();
-    for (const path of ['tokenizer.json', 'text_encoder.onnx', 'text_encoder.safetensors', 'dit.onnx', 'dit.safetensors', 'vae_decoder.onnx', 'vae.safetensors']) {
+    for (const path of ['tokenizer.json', 'text_encoder.onnx', 'dit.onnx', 'vae_decoder.onnx', 'vae.safetensors']) {
       if (!loaded.files.has(path)) {
         throw new EngineError('model-unsupported', `${loaded.info.name} has no ${path}, which the CPU (WASM) backend needs to make video.`);
       }

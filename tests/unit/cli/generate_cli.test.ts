@@ -84,7 +84,7 @@ describe('npm run generate', () => {
     [['a cat', '-o', '/nonexistent-folder/clip.mp4'], 'Cannot write /nonexistent-folder/clip.mp4: the folder /nonexistent-folder does not exist.'],
     [['a cat', '-o', '/tmp'], '--output /tmp is a folder'],
     [['a cat', '--model', '/nonexistent/manifest.json'], '--model /nonexistent/manifest.json: there is no /nonexistent/manifest.json.'],
-    [['a cat', '--image', 'first.png'], '--image is not supported by this build yet.'],
+    [['a cat', '--image', 'first.png'], '--image first.png: there is no such file.'],
   ])('exits 2 at once for %j', (args, message) => {
     const started = Date.now();
     const { status, stderr } = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

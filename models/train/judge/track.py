@@ -1,0 +1,99 @@
+"""Find one named object in every frame (palette colour segmentation) and measure its track."""
+import math
+
+import torch
+
+from world.styles import style_colour
+from world.vocab import COLOURS
+
+from .masks import colour_mask, components, dilate, fill_holes, label, touches_border
+
+
+def colour_tolerance(colour, style):
+    """Half the distance to the nearest other palette colour (as drawn in this style), at most 0.2."""
+    c = style_colour(style, COLOURS[colour])
+    gap = min((c - style_colour(style, rgb)).norm().item() for name, rgb in COLOURS.items() if name != colour)
+    return min(0.2, 0.45 * gap)
+
+
+def object_masks(frames, colour, style):
+    """(F, H, W) bool: the pixels drawn in `colour` (outlines filled in for sketch style)."""
+    m = colour_mask(frames, style_colour(style, COLOURS[colour]), colour_tolerance(colour, style))
+    # Thin outlines break up when sampled: close the gaps before filling them in.
+    return m, (fill_holes(dilate(m, 1)) if style == 'sketch' else m)
+
+
+def track(frames, colour, style, fps):
+    """Everything the motion checks need about one colour's object(s). Units: S (short side), s."""
+    _, f, h, w = frames.shape
+    s = min(h, w)
+    raw, solid = object_masks(frames, colour, style)
+    lab = label(solid)
+    area = solid.float().sum((1, 2))                                          # (F,)
+    pos = area[area > 0]
+    med = pos.median().item() if len(pos) else 0.0
+    border = touches_border(solid)
+    valid = (area >= max(4.0, 0.3 * med)) & ~border
+    counts, largest = [], []
+    for i in range(f):
+        comps = components(lab[i])
+        big = [c for c in comps if c[1] >= max(3, 0.35 * comps[0][1])] if comps else []
+        counts.append(len(big))
+        largest.append(comps[0][0] if comps else 0)
+    ys = torch.arange(h, dtype=torch.float32).view(1, h, 1)
+    xs = torch.arange(w, dtype=torch.float32).view(1, 1, w)
+    a = area.clamp(min=1)
+    cx = ((solid * xs).sum((1, 2)) / a + 0.5 - w / 2) / s
+    cy = ((solid * ys).sum((1, 2)) / a + 0.5 - h / 2) / s
+    return {'raw': raw, 'solid': solid, 'lab': lab, 'largest': largest, 'area': area / (s * s),
+            'valid': valid, 'present': (area >= 4).float().mean().item(), 'counts': counts,
+            'x': cx, 'y': cy, 'fps': fps, 's': s, 'f': f}
+
+
+def velocities(tr, max_speed=6.0, stride=2):
+    """Velocities (S/s) over `stride` frames (pixel-art positions move in block steps) between valid
+    frames; jumps (wrap-arounds) dropped."""
+    v, k = tr['valid'], stride
+    ok = v[k:] & v[:-k]
+    vx = (tr['x'][k:] - tr['x'][:-k]) * tr['fps'] / k
+    vy = (tr['y'][k:] - tr['y'][:-k]) * tr['fps'] / k
+    keep = ok & (torch.hypot(vx, vy) < max_speed)
+    return vx[keep], vy[keep], torch.nonzero(keep).flatten()
+
+
+def sign_changes(v, threshold):
+    """Reversals of a velocity series, counting only moves faster than threshold."""
+    s = [1 if x > threshold else -1 for x in v.tolist() if abs(x) > threshold]
+    return sum(1 for a, b in zip(s, s[1:]) if a != b)
+
+
+def angle_sweep(tr, cx, cy):
+    """Unwrapped angle (radians) swept around (cx, cy) (tensors or floats) over valid frames, and radii."""
+    v = tr['valid']
+    dx, dy = (tr['x'] - cx)[v], (tr['y'] - cy)[v]
+    ang = torch.atan2(dy, dx)
+    if len(ang) < 3:
+        return 0.0, torch.zeros(1)
+    d = torch.remainder(ang[1:] - ang[:-1] + math.pi, 2 * math.pi) - math.pi
+    return d.sum().item(), torch.hypot(dx, dy)
+
+
+def shape_change(tr):
+    """Lowest IoU between a valid frame's mask and the first valid one, both centred: < 1 when it turns."""
+    idx = torch.nonzero(tr['valid']).flatten()
+    if len(idx) < 3:
+        return 1.0
+    m = tr['solid']
+    h, w = m.shape[1:]
+    s = tr['s']
+
+    def centred(i):
+        dx = int(round(tr['x'][i].item() * s))
+        dy = int(round(tr['y'][i].item() * s))
+        return torch.roll(m[i], (-dy, -dx), (0, 1))
+    ref = centred(idx[0])
+    worst = 1.0
+    for i in idx[1:]:
+        c = centred(i)
+        worst = min(worst, ((c & ref).sum() / (c | ref).sum().clamp(min=1)).item())
+    return worst

@@ -1,0 +1,90 @@
+"""The judge: passes clips the world renders as captioned, fails them with a wrong colour or motion,
+and reads an H.264 MP4 (the browser's output format) made with ffmpeg from a rendered clip."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import torch
+
+from eval import main as eval_main
+from judge import judge, judge_clip, read_video, write_video
+from world import ObjectSpec, SceneSpec, caption, render
+
+FPS = 12.0
+H, W, F = 96, 160, 20
+
+
+def scene(**changes):
+    s = SceneSpec(objects=[ObjectSpec(shape='star', colour='yellow', size='big', motion='right', speed='quick',
+                                      x=-0.6, y=0.1, jitter=1.0),
+                           ObjectSpec(shape='square', colour='red', motion='bounce', x=0.5, y=0.4, phase=0.3)],
+                  background='day', style='flat', style_word=True)
+    for k, v in changes.items():
+        setattr(s, k, v)
+    return s
+
+
+TEXT = 'flat style: a big yellow star moves right quickly, and a red box bounces in a blue sky'
+
+
+class JudgeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.good = render([scene()], H, W, F, FPS)[0]
+
+    def test_caption_of_the_fixture(self):
+        # The fixed text is one of the grammar's captions of this scene (its parse is the scene).
+        from world import attributes, parse_caption
+        self.assertEqual(parse_caption(TEXT), attributes(scene()))
+
+    def test_passes_the_rendered_clip(self):
+        r = judge_clip(self.good, TEXT, FPS)
+        self.assertTrue(r['ok'], r['checks'])
+        self.assertEqual(r['detected']['background'], 'day')
+        self.assertEqual(r['detected']['objects']['yellow']['shape'], 'star')
+        self.assertEqual(r['consistency'], 1.0)
+
+    def test_fails_a_wrong_colour(self):
+        s = scene()
+        s.objects[0].colour = 'green'
+        r = judge_clip(render([s], H, W, F, FPS)[0], TEXT, FPS)
+        self.assertFalse(r['ok'])
+        self.assertFalse(all(r['checks']['colour']))
+
+    def test_fails_a_wrong_motion_and_direction(self):
+        s = scene()
+        s.objects[1].motion = 'still'
+        r = judge_clip(render([s], H, W, F, FPS)[0], TEXT, FPS)
+        self.assertFalse(r['ok'])
+        self.assertEqual(r['checks']['motion'], [False, True])      # objects by colour: red, yellow
+        s = scene()
+        s.objects[0].motion = 'left'
+        r = judge_clip(render([s], H, W, F, FPS)[0], TEXT, FPS)
+        self.assertEqual(r['checks']['direction'], [False])
+
+    def test_batch_report(self):
+        bad = scene()
+        bad.style = 'neon'
+        videos = torch.stack([self.good, render([bad], H, W, F, FPS)[0]])
+        rep = judge(videos, [TEXT, TEXT], FPS)
+        self.assertEqual(rep['adherence'], 0.5)
+        self.assertEqual(rep['attribute_accuracy']['style'], 0.5)
+        self.assertGreater(rep['mean_attribute_accuracy'], 0.5)
+
+    def test_mp4_round_trip(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'clip.mp4')
+            write_video(path, (self.good + 1) / 2, FPS)
+            frames, fps = read_video(path)
+            self.assertEqual(tuple(frames.shape), (3, F, H, W))
+            self.assertAlmostEqual(fps, FPS)
+            self.assertTrue(judge_clip(frames, TEXT, fps, value_range=(0, 1))['ok'])
+            # The CLI: exit status 0 when the clip adheres, 1 when it does not.
+            self.assertEqual(eval_main([path, '--prompt', TEXT]), 0)
+            self.assertEqual(eval_main([path, '--prompt', TEXT.replace('yellow', 'purple')]), 1)
+
+
+if __name__ == '__main__':
+    unittest.main()
