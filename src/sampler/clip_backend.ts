@@ -6,6 +6,7 @@ import type { ModelConfig } from '../model/config.ts';
 import type { Backend } from '../worker/api.ts';
 import type { FrameEncoder } from '../model/vae_encoder.ts';
 import type { Solver } from './generate_window.ts';
+import type { LatentColourMap } from './latent_preview.ts';
 import type { GivenFrame } from './given_frames.ts';
 
 /** One window of a clip, in latent units. */
@@ -33,6 +34,12 @@ export interface WindowRunEvents {
   signal?: AbortSignal;
   /** After step `step` (1-based) of `steps` has finished. */
   onStep?: (step: number, steps: number) => void | Promise<void>;
+  /**
+   * Step k's estimate of the window's clean latents (C, F, H, W), for a live preview. Only backends
+   * whose latents live in CPU memory offer it: on the GPU it would mean a read-back inside the
+   * sampler loop, which DESIGN.md's performance rules forbid.
+   */
+  onEstimate?: (estimate: Float32Array, step: number, steps: number) => void | Promise<void>;
 }
 
 export interface WindowRunner<Text, Latents> {
@@ -73,4 +80,6 @@ export interface ClipBackend<Text, Latents> {
    * Absent on backends that hold no GPU memory.
    */
   takePeakLiveBytes?(): number;
+  /** The linear latent → colour map for denoising previews (latent_preview.ts); absent where there are none. */
+  previewColourMap?(): Promise<LatentColourMap>;
 }

@@ -62,6 +62,16 @@ export function contextGiven(previous: Float32Array, count: number, shape: Laten
 export interface CpuWindowEvents {
   signal?: AbortSignal;
   onStep?: (step: number, steps: number) => void | Promise<void>;
+  /** Step k's estimate of the clean latents, x0 = x − σ_k·v (given values where mask = 1), for a preview. */
+  onEstimate?: (estimate: Float32Array, step: number, steps: number) => void | Promise<void>;
+}
+
+/** x0 = x − σ·v, with the given values where mask = 1: what the window is becoming. */
+export function cleanEstimate(x: Float32Array, v: Float32Array, sigma: number, given: GivenLatents): Float32Array {
+  const plane = given.mask.length;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = given.mask[i % plane] === 1 ? given.cleanMasked[i]! : x[i]! - sigma * v[i]!;
+  return out;
 }
 
 /** Clean latents (C, F, H, W) of one window. */
@@ -80,6 +90,7 @@ export async function sampleWindowOnCpu(velocity: VelocityFn, spec: CpuWindowSpe
     const [sigma, sigmaNext] = [sigmas[k]!, sigmas[k + 1]!];
     // t reaches the DiT as f32 on both backends.
     const v = await velocity(x, given.cleanMasked, given.mask, Math.fround(timestepOf(sigma)));
+    if (events.onEstimate) await events.onEstimate(cleanEstimate(x, v, sigma, given), k + 1, spec.steps);
     const inputs = { x, velocity: v, clean: given.cleanMasked, mask: given.mask };
     if (few) {
       // The last step lands on σ = 0, where the noise has weight 0: no need to draw it.

@@ -17,6 +17,7 @@ import { throwIfCancelled } from '../worker/jobs.ts';
 import { hand } from '../worker/transfer.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import type { ClipBackend } from './clip_backend.ts';
+import { previewFrame } from './latent_preview.ts';
 import { openConditioning } from './conditioning.ts';
 
 // Rough shares of a window's time, for the progress bar: denoising dominates.
@@ -81,6 +82,8 @@ export async function generateClip<Text, Latents>(
     }, signal));
     prompt = await timed(timings, 'text', () => runner.encodePrompt(request.prompt));
     const text = prompt.text;
+    // Denoising previews when the page asks for them and the backend can make them.
+    const colourMap = callbacks.onPreview && backend.previewColourMap ? await backend.previewColourMap() : null;
     for (let w = 0; w < plan.windows; w++) {
       throwIfCancelled(signal);
       const spec = {
@@ -98,6 +101,14 @@ export async function generateClip<Text, Latents>(
         runner.sampleWindow(text, spec, context, {
           signal,
           onStep: (step) => report('denoising', (w + (DENOISE_SHARE * step) / steps) / plan.windows, emitted),
+          ...(colourMap && callbacks.onPreview && {
+            onEstimate: (estimate: Float32Array, step: number) => {
+              // The window's last latent frame: the newest part of the clip.
+              const shape = [config.latent.channels, spec.frames, spec.height, spec.width] as const;
+              const rgba = previewFrame(estimate, shape, spec.frames - 1, colourMap);
+              return callbacks.onPreview!({ rgba, width: spec.width, height: spec.height, window: w + 1, windows: plan.windows, step, steps });
+            },
+          }),
         }),
       );
       if (previous) runner.releaseLatents(previous);

@@ -9,6 +9,8 @@ import { framesToRgba } from '../model/vae.ts';
 import type { ClipBackend, DecodedWindow, PromptState, WindowDecoder, WindowRunEvents, WindowRunner, WindowSpec } from './clip_backend.ts';
 import { contextGiven, nothingGiven, sampleWindowOnCpu, type LatentShape } from './cpu_window.ts';
 import { addGivenFrames } from './given_frames.ts';
+import { fitLatentColourMap, type LatentColourMap } from './latent_preview.ts';
+import { noise } from './rng.ts';
 
 /** The ORT sessions of one loaded model, built once and kept across clips. */
 export class WasmModel {
@@ -100,6 +102,31 @@ class WasmWindowDecoder implements WindowDecoder<CpuLatents> {
   }
 }
 
+// Fitted once per loaded model: a VAE decode of a few random latents.
+const colourMaps = new WeakMap<WasmModel, Promise<LatentColourMap>>();
+const FIT_FRAMES = 2;
+const FIT_SIZE = 8; // latent pixels a side
+
+function colourMapOf(model: WasmModel): Promise<LatentColourMap> {
+  let map = colourMaps.get(model);
+  if (!map) {
+    const channels = model.config.latent.channels;
+    const dims = [FIT_FRAMES, channels, FIT_SIZE, FIT_SIZE] as const;
+    // Fixed seed and stream: the same map, so the same previews, every time.
+    const latents = noise(FIT_FRAMES * channels * FIT_SIZE * FIT_SIZE, 0x5eed, 0);
+    map = model.vae.decode(latents, dims).then(({ data }) =>
+      fitLatentColourMap(latents, data, { count: FIT_FRAMES, channels, height: FIT_SIZE, width: FIT_SIZE, factor: model.config.latent.spatial_factor }));
+    map.catch(() => colourMaps.delete(model));
+    colourMaps.set(model, map);
+  }
+  return map;
+}
+
 export function wasmBackend(model: WasmModel): ClipBackend<Float32Array, CpuLatents> {
-  return { name: 'wasm', runner: new WasmWindowRunner(model), decoder: new WasmWindowDecoder(model) };
+  return {
+    name: 'wasm',
+    runner: new WasmWindowRunner(model),
+    decoder: new WasmWindowDecoder(model),
+    previewColourMap: () => colourMapOf(model),
+  };
 }

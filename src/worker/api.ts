@@ -167,6 +167,25 @@ export interface ClipCallbacks {
   onProgress?: (progress: JobProgress) => void;
   /** Each frame as soon as it exists, in order; the callback must close() it. */
   onFrame?: (frame: VideoFrame, index: number) => void;
+  /**
+   * A cheap look at the window being denoised, after every step: its current estimate of the
+   * newest frame, at latent resolution, in approximate colour (src/sampler/latent_preview.ts).
+   * Asking for it costs a little time per step; only the WASM backend makes them (on WebGPU it
+   * would need a read-back inside the sampler loop).
+   */
+  onPreview?: (preview: DenoisePreview) => void;
+}
+
+export interface DenoisePreview {
+  /** Opaque RGBA8, width·height·4 bytes: the latent grid, 1/spatial_factor of the video's size. */
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+  /** 1-based window and step. */
+  window: number;
+  windows: number;
+  step: number;
+  steps: number;
 }
 
 export interface Clip {
