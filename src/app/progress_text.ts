@@ -17,6 +17,17 @@ export function windowCount(frames: number, chunk: ChunkContract): number {
   return 1 + Math.max(0, Math.ceil((frames - chunk.latentFrames) / fresh));
 }
 
+/**
+ * Windows the engine makes for a job: the new frames only (an extended clip's earlier frames are
+ * not generated), plus the earlier clip's last frames that window 0 is given as context
+ * (min(context, earlier) of them; src/sampler/conditioning.ts's `lead`), which take room in it.
+ */
+export function jobWindowCount(progress: Pick<JobProgress, 'framesTotal' | 'earlierFrames'>, chunk: ChunkContract): number {
+  const earlier = progress.earlierFrames ?? 0;
+  const lead = Math.min(chunk.contextLatentFrames, earlier);
+  return windowCount(Math.max(1, progress.framesTotal - earlier) + lead, chunk);
+}
+
 export interface ProgressView {
   /** "Denoising: window 2 of 7, step 3 of 4". */
   label: string;
@@ -43,12 +54,15 @@ export class ProgressTracker {
 
   update(progress: JobProgress, now: number): ProgressView {
     if (progress.phase === 'denoising') this.stepsSeen += 1;
-    const windows = windowCount(progress.framesTotal, this.chunk);
+    const windows = jobWindowCount(progress, this.chunk);
+    // An extension first decodes the earlier clip and streams its frames, before any denoising.
+    const readingEarlier = this.stepsSeen === 0 && (progress.earlierFrames ?? 0) > 0;
     const window = Math.min(windows, Math.floor(Math.max(0, this.stepsSeen - 1) / this.steps) + 1);
     const step = ((Math.max(1, this.stepsSeen) - 1) % this.steps) + 1;
     const frames = `${progress.framesDone} of ${progress.framesTotal} frames`;
     const label =
-      progress.phase === 'text' ? 'Reading the prompt'
+      readingEarlier && (progress.phase === 'encoding' || progress.phase === 'text') ? `Reading the earlier clip: ${progress.framesDone} of ${progress.earlierFrames} frames`
+      : progress.phase === 'text' ? 'Reading the prompt'
       : progress.phase === 'denoising' ? `Denoising: window ${window} of ${windows}, step ${step} of ${this.steps}`
       : progress.phase === 'decoding' ? `Decoding window ${window} of ${windows} into frames`
       : progress.phase === 'encoding' ? `Encoding the MP4: ${frames}`

@@ -7,6 +7,7 @@
 // and copied into a fresh object, so keys such as __proto__ cannot reach any object's prototype;
 // the page shows them as text, never as HTML.
 import type { AspectRatio } from '../worker/api.ts';
+import type { ClipOrigin } from '../store/history.ts';
 import {
   ASPECTS,
   MAX_DURATION_SECONDS,
@@ -72,6 +73,23 @@ export function encodeShareLink(pageUrl: string, shared: SharedClip): string {
   const url = new URL(pageUrl);
   url.hash = params.toString();
   return url.href;
+}
+
+/**
+ * Why a link cannot reproduce a clip, or null when it can: a link carries settings only, never
+ * the pictures or clips some clips were made from.
+ */
+export function shareBlocker(origin: ClipOrigin | undefined): string | null {
+  switch (origin?.kind) {
+    case 'picture':
+      return `${origin.start && origin.end ? 'This clip started from two pictures, which a link cannot carry' : origin.start ? 'This clip started from a picture, which a link cannot carry' : 'This clip ends on a picture, which a link cannot carry'}, so there is no share link for it. Download the MP4 to share it.`;
+    case 'extend':
+      return 'This clip continues an earlier clip, which a link cannot carry, so there is no share link for it. Download the MP4 to share it.';
+    case 'stitch':
+      return 'This clip joins several clips, which a link cannot carry, so there is no share link for it. Download the MP4 to share it.';
+    default:
+      return null;
+  }
 }
 
 /** Whether a fragment is meant as a share link at all (anything else in the fragment is left alone). */

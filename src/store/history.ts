@@ -36,6 +36,26 @@ export interface ClipFacts {
   timings?: Record<string, number>;
 }
 
+/**
+ * What a clip was made from besides its settings: absent (older entries) or 'prompt' for text
+ * alone. Everything but 'prompt' needs media a share link cannot carry.
+ */
+export type ClipOrigin =
+  | { kind: 'prompt' }
+  /** Image-to-video from a start picture, in-betweening with an end picture too, or a clip ending on one. */
+  | { kind: 'picture'; start: boolean; end: boolean }
+  /** The parent clip continued by `addedSeconds`; its first `earlierFrames` frames are the parent's. */
+  | { kind: 'extend'; addedSeconds: number; earlierFrames: number }
+  /** Several history clips joined in order; `reencoded` false when the samples were copied as they are. */
+  | { kind: 'stitch'; sources: StitchSource[]; reencoded: boolean };
+
+export interface StitchSource {
+  id: string;
+  title: string;
+  version: number;
+  frameCount: number;
+}
+
 export interface HistoryEntry {
   id: string;
   createdAt: number;
@@ -51,6 +71,7 @@ export interface HistoryEntry {
   rootId: string;
   parentId: string | null;
   version: number;
+  origin?: ClipOrigin;
 }
 
 export const MAX_TITLE_CHARS = 80;
@@ -83,16 +104,52 @@ export interface NewEntry {
   mp4Bytes: number;
   thumbnail: Blob | null;
   parent: HistoryEntry | null;
+  origin?: ClipOrigin;
 }
 
 export function makeEntry(input: NewEntry, existing: readonly HistoryEntry[]): HistoryEntry {
-  const { parent, ...rest } = input;
+  const { parent, origin, ...rest } = input;
   return {
     ...rest,
     title: parent ? parent.title : defaultTitle(input.settings.prompt),
     note: '',
     ...lineageFor(input.id, parent, existing),
+    ...(origin && origin.kind !== 'prompt' ? { origin } : {}),
   };
+}
+
+/** The mark the history shows by a clip made from more than its prompt; null for a plain one. */
+export function originMark(origin: ClipOrigin | undefined): string | null {
+  switch (origin?.kind) {
+    case 'picture':
+      return origin.start && origin.end ? 'between two pictures' : origin.start ? 'from a picture' : 'ends on a picture';
+    case 'extend':
+      return `extended +${origin.addedSeconds} s`;
+    case 'stitch':
+      return `stitched from ${origin.sources.length} clips${origin.reencoded ? ', re-encoded' : ''}`;
+    default:
+      return null;
+  }
+}
+
+/** "Stitched: a + b + c", within the title's limit. */
+export function stitchTitle(sources: readonly Pick<StitchSource, 'title'>[]): string {
+  const text = `Stitched: ${sources.map((s) => s.title).join(' + ')}`;
+  return text.length <= MAX_TITLE_CHARS ? text : `${text.slice(0, MAX_TITLE_CHARS - 1)}…`;
+}
+
+/** The note a stitched clip starts with: its sources in order, and how they were joined. */
+export function stitchNote(sources: readonly StitchSource[], reencoded: boolean): string {
+  const list = sources.map((s) => `“${s.title}” v${s.version} (${s.frameCount} frames)`).join(', then ');
+  const how = reencoded
+    ? 'The clips differ in codec settings or size, so every frame was decoded and encoded again.'
+    : 'Copied as they are, without re-encoding.';
+  return cleanNote(`Stitched from ${list}. ${how}`);
+}
+
+/** The clip's length in seconds as it plays: its frames at its frame rate. */
+export function clipSeconds(clip: Pick<ClipFacts, 'frameCount' | 'fps'>): number {
+  return clip.fps > 0 ? clip.frameCount / clip.fps : 0;
 }
 
 /** The chain from the family's first clip down to `entry` (ancestors deleted since are skipped). */

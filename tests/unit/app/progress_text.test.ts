@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeDownload, estimateSecondsLeft, formatEta, ProgressTracker, windowCount } from '../../../src/app/progress_text.ts';
+import { describeDownload, estimateSecondsLeft, formatEta, jobWindowCount, ProgressTracker, windowCount } from '../../../src/app/progress_text.ts';
+import { planClip } from '../../../src/sampler/given_frames.ts';
 import { windowPlan } from '../../../src/sampler/generate_clip.ts';
 import type { JobProgress, Phase } from '../../../src/worker/api.ts';
 
@@ -24,6 +25,28 @@ describe('progress in words', () => {
     const view = tracker.update(event('denoising', 0.2, 2), 2000);
     expect(view.label).toBe('Denoising: window 2 of 7, step 1 of 2');
     expect(view.etaSeconds).toBeCloseTo(8, 5); // 2 s for 20 %
+  });
+
+  it('counts an extension\'s windows over the new frames and the carried-over context, as the engine plans them', () => {
+    for (const [latentFrames, contextLatentFrames] of [[2, 1], [4, 1], [5, 2], [8, 0]] as const) {
+      for (const earlier of [1, 3, 8]) {
+        for (let frames = 1; frames <= 40; frames++) {
+          const lead = Math.min(contextLatentFrames, earlier);
+          const planned = planClip({ frames, windowFrames: latentFrames, contextFrames: contextLatentFrames, lead }).windows.length;
+          expect(jobWindowCount({ framesTotal: earlier + frames, earlierFrames: earlier }, { latentFrames, contextLatentFrames })).toBe(planned);
+        }
+      }
+    }
+  });
+
+  it('says it reads the earlier clip while its frames stream, then counts the new windows only', () => {
+    // Extending an 8-frame clip by 8 frames: 16 in all, 8 windows (not 15: the old frames are not generated).
+    const tracker = new ProgressTracker(1, { latentFrames: 2, contextLatentFrames: 1 }, 0);
+    const event = (phase: Phase, framesDone: number): JobProgress => ({ phase, fraction: 0, framesDone, framesTotal: 16, earlierFrames: 8 });
+    expect(tracker.update(event('text', 0), 0).label).toBe('Reading the earlier clip: 0 of 8 frames');
+    expect(tracker.update(event('encoding', 5), 0).label).toBe('Reading the earlier clip: 5 of 8 frames');
+    expect(tracker.update(event('denoising', 8), 0).label).toBe('Denoising: window 1 of 8, step 1 of 1');
+    expect(tracker.update(event('encoding', 9), 0).label).toBe('Encoding the MP4: 9 of 16 frames');
   });
 
   it('estimates time left only once there is something to go on', () => {
