@@ -20,14 +20,14 @@ export interface RunOutcome {
   runs: (GeneratedClip | { error: string })[];
 }
 
-async function rgbaOf(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer>> {
+export async function rgbaOf(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer>> {
   const rect = { x: 0, y: 0, width: frame.displayWidth, height: frame.displayHeight };
   const bytes = new Uint8Array(rect.width * rect.height * 4);
   await frame.copyTo(bytes, { rect, format: 'RGBA' });
   return bytes;
 }
 
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -5,6 +5,7 @@
 // (encode → decode, outside the engine) that a given frame must come out as.
 import type { GenerateRequest, JobProgress, MediaInput } from '../../src/worker/api.ts';
 import { createEngineClient } from '../../src/worker/client.ts';
+import { rgbaOf, sha256Hex } from './generate_page.ts';
 
 /** A test picture (k), an earlier step's MP4, the first half of one, or a text file. */
 export type MediaRef = { picture: number } | { clipOf: number } | { cutClipOf: number } | { text: string };
@@ -52,18 +53,6 @@ export async function testPicture(k: number): Promise<Blob> {
   g.fillStyle = '#f8f8f0';
   g.fillRect(56 - 6 * k, 12, 18, 44);
   return canvas.convertToBlob({ type: 'image/png' });
-}
-
-async function rgbaOf(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer>> {
-  const rect = { x: 0, y: 0, width: frame.displayWidth, height: frame.displayHeight };
-  const bytes = new Uint8Array(rect.width * rect.height * 4);
-  await frame.copyTo(bytes, { rect, format: 'RGBA' });
-  return bytes;
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Runs the steps in order on one fresh worker engine; a failed step records its error and the next goes on. */

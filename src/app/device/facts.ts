@@ -1,19 +1,11 @@
 // What the "This device" panel says about the GPU, storage and cached models, as plain strings.
 // Pure, so it is unit-tested in Node.
+import { formatBytes as formatSize } from '../../store/range.ts';
 import type { GpuReport } from '../../gpu/device.ts';
 
-/** "1.5 GB", "640 kB", "12 B": decimal units, as browsers and disks report sizes. */
+/** "1.5 GB", "640 kB": store/range.ts's formatter, with "unknown" for what a browser did not say. */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return 'unknown';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
+  return Number.isFinite(bytes) && bytes >= 0 ? formatSize(bytes) : 'unknown';
 }
 
 export interface Fact {

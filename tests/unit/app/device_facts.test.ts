@@ -20,8 +20,8 @@ const swiftshader: GpuReport = {
 
 describe('device facts', () => {
   it('formats sizes in decimal units', () => {
-    expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(999)).toBe('999 bytes');
     expect(formatBytes(32768)).toBe('32.8 kB');
     expect(formatBytes(1_912_345)).toBe('1.9 MB');
     expect(formatBytes(2 ** 31)).toBe('2.1 GB');
