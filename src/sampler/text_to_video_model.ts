@@ -35,8 +35,9 @@ export class TextToVideoModel {
   }
 
   /**
-   * From a manifest's config and files (path → bytes). f32 throughout for now: it is the path every
-   * adapter has (SwiftShader has no shader-f16), and the one the goldens pin.
+   * From a manifest's config and files (path → bytes). `dtype` is the storage of weights and
+   * activations: f32 works on every adapter (SwiftShader has no shader-f16); the engine takes f16
+   * where the device has shader-f16.
    */
   static fromFiles(device: GPUDevice, configJson: unknown, files: ReadonlyMap<string, Uint8Array>, dtype: DType = 'f32'): TextToVideoModel {
     const config = parseModelConfig(configJson);

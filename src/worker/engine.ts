@@ -291,7 +291,10 @@ export class ZoetropeEngine implements Engine {
     };
     let model: TextToVideoModel;
     try {
-      model = TextToVideoModel.fromFiles(device, loaded.info.config, loaded.files);
+      // f16 storage where the adapter has shader-f16 (half the weight and activation traffic; a
+      // window stays within 3.5e-4 of f32, tests/gpu-node/generate_window.test.ts), f32 elsewhere.
+      const dtype = device.features.has('shader-f16') ? 'f16' : 'f32';
+      model = TextToVideoModel.fromFiles(device, loaded.info.config, loaded.files, dtype);
     } catch (error) {
       throw asEngineError(error, 'model-invalid', `${loaded.info.name} could not be set up: its files do not fit together.`);
     }
