@@ -42,3 +42,34 @@ export async function withProvenance(clip: Clip, request: GenerateRequest, model
     throw asEngineError(error, 'internal', 'The clip was made, but its provenance record could not be written into the MP4.');
   }
 }
+
+/**
+ * The record of clips stitched into one: AI-generated when any part is (a part without a record
+ * is counted, not described), with each part's model, seed and prompt kept in the settings, so the
+ * joined file says what it is made of. Null when no part carries a record: nothing to attest.
+ */
+export function stitchedProvenance(
+  parts: readonly (Provenance | null)[],
+  stitched: { width: number; height: number; fps: number; frameCount: number; reencoded: boolean },
+  now = new Date(),
+): Provenance | null {
+  const known = parts.filter((part): part is Provenance => part !== null);
+  const first = known[0];
+  if (!first) return null;
+  const sources = parts.map((part) => (part ? { model: `${part.model.name} ${part.model.version}`, seed: part.seed, prompt: part.prompt } : null));
+  return {
+    aiGenerated: true,
+    generator: GENERATOR,
+    model: first.model,
+    seed: first.seed,
+    prompt: known.map((part) => part.prompt).join(' | '),
+    settings: {
+      stitchedFrom: parts.length,
+      partsWithoutRecord: parts.length - known.length,
+      parts: JSON.stringify(sources),
+      width: stitched.width, height: stitched.height, fps: stitched.fps, frameCount: stitched.frameCount,
+      reencoded: stitched.reencoded,
+    },
+    createdAt: now.toISOString(),
+  };
+}

@@ -17,7 +17,8 @@ import { ModelStore, type CachedModel, type StorageUse } from '../store/model_ca
 import { demuxVideoTrack, Mp4FormatError } from '../video/demux.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import { stitchClips, type StitchedClip } from '../video/stitch.ts';
-import { withProvenance } from '../video/provenance_clip.ts';
+import { addProvenance, readProvenance, type Provenance } from '../video/provenance.ts';
+import { stitchedProvenance, withProvenance } from '../video/provenance_clip.ts';
 import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
   BackendsReport,
@@ -368,11 +369,24 @@ export class ZoetropeEngine implements Engine {
         reported = reported.then(() => callbacks.onProgress?.({ fraction }));
       });
       await reported;
-      return stitched;
+      // The joined file says it is AI-generated and what it is made of.
+      const record = stitchedProvenance(files.map(recordOf), stitched);
+      if (!record) return stitched;
+      const mp4 = addProvenance(new Uint8Array(await stitched.mp4.arrayBuffer()), record);
+      return { ...stitched, mp4: new Blob([mp4], { type: 'video/mp4' }) };
     });
   }
 
   async cancel(): Promise<void> {
     this.jobs.cancel();
+  }
+}
+
+/** A clip's provenance record, or null when it has none or an unreadable one. */
+function recordOf(mp4: Uint8Array): Provenance | null {
+  try {
+    return readProvenance(mp4);
+  } catch {
+    return null;
   }
 }

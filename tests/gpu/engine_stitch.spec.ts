@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Step, StepResult } from '../support/given_page.ts';
 import { probe } from '../support/media.ts';
+import { readProvenance } from '../../src/video/provenance.ts';
 import { inFreshPage } from '../support/rgba_diff.ts';
 
 type GivenPage = typeof import('../support/given_page.ts');
@@ -37,6 +38,11 @@ test('the engine stitches two of its clips without re-encoding, re-encodes clips
     expect(video).toMatchObject({ frames, width, height: 64 });
     expect(video.durationSeconds).toBeCloseTo(frames / 8, 2);
   }
+  // The joined file says it is AI-generated and which clips it is made of.
+  const record = readProvenance(Uint8Array.from(copied!.mp4!));
+  expect(record).toMatchObject({ aiGenerated: true, model: { name: 'tiny-test' }, prompt: 'a red ball bounces | a red ball bounces' });
+  expect(record!.settings).toMatchObject({ stitchedFrom: 2, partsWithoutRecord: 0, frameCount: 6, reencoded: false });
+  expect(JSON.parse(String(record!.settings.parts)).map((part: { seed: number }) => part.seed)).toEqual([1, 2]);
   expect(bad!.error).toBe('bad-request: Clip 2 could not be read: this is not an MP4 file. Stitch MP4s made by Zoetrope.');
   expect(single!.error).toBe('bad-request: Pick at least two clips to stitch together.');
 });
