@@ -72,6 +72,8 @@ test('generate from the prompt box: model choices, unknown words, phases, live f
   // Frames reached the preview one by one before the clip was finished.
   expect(seen.frames.some(([shown, player]) => shown >= 1 && shown < 8 && !player)).toBe(true);
   await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-frames-shown', '8');
+  // Between arrivals the frames so far played on a loop: the clip played as it grew.
+  expect(Number(await page.locator('canvas[data-frames-shown]').getAttribute('data-loop-draws'))).toBeGreaterThan(0);
   // The stage kept its place and size from before Generate to the player: nothing jumped.
   expect(seen.boxes.length).toBeGreaterThan(10);
   expect(new Set([boxBefore, ...seen.boxes])).toEqual(new Set([boxBefore]));
