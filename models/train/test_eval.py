@@ -1,5 +1,6 @@
 """The judge: passes clips the world renders as captioned, fails them with a wrong colour or motion,
 and reads an H.264 MP4 (the browser's output format) made with ffmpeg from a rendered clip."""
+import math
 import os
 import subprocess
 import sys
@@ -84,6 +85,40 @@ class JudgeTest(unittest.TestCase):
             # The CLI: exit status 0 when the clip adheres, 1 when it does not.
             self.assertEqual(eval_main([path, '--prompt', TEXT]), 0)
             self.assertEqual(eval_main([path, '--prompt', TEXT.replace('yellow', 'purple')]), 1)
+
+
+class JudgeStylesTest(unittest.TestCase):
+    """Regressions of the calibration's false failures (MODEL_CARD.md, judge section)."""
+
+    def test_sketch_outlines_close(self):
+        # A big cross in outline at a 128-px short side: its straight edges fall between pixel
+        # centres and are drawn at partial coverage; the judge must still close and fill the outline
+        # (shape 'cross', size big), and see a drawn small one as small.
+        for size, jitter in (('big', 0.92), ('small', 1.08)):
+            s = SceneSpec(objects=[ObjectSpec(shape='cross', colour='red', size=size, motion='still', x=0.1, y=-0.2,
+                                              jitter=jitter)], background='plain', style='sketch')
+            r = judge_clip(render([s], 128, 128, 4, FPS)[0], f'a {size} red cross rests on a plain background, drawn in outline', FPS)
+            self.assertTrue(r['ok'], (size, r['checks'], r['detected']))
+
+    def test_patterned_background_despite_stray_pixels(self):
+        # Pixel-art checkerboard whose objects leave quantised rim pixels unmasked: the two colours
+        # of the pattern, not a stray pixel, are the background's clusters.
+        from judge.background import classify_background
+        s = SceneSpec(objects=[ObjectSpec(shape='star', colour='white', size='big', motion='still')],
+                      background='checker', style='pixel', bg_colours=((0.70, 0.66, 0.84), (0.78, 0.68, 0.50)))
+        frames = (render([s], 128, 128, 2, FPS)[0] + 1) / 2
+        keep = torch.ones(frames.shape[1:], dtype=torch.bool)
+        frames[:, :, 5, 5] = torch.tensor([1.0, 0.0, 0.0]).view(3, 1)    # a stray pixel far from both
+        self.assertEqual(classify_background(frames, keep, 'pixel')[0], 'checker')
+
+    def test_radius_from_area_inverts_the_rim_model(self):
+        from judge.shape import AREA, PERIMETER, radius_from_area
+        for shape in ('circle', 'rocket'):
+            r, rim = 0.1, -0.004
+            area = AREA[shape][0] * r * r + PERIMETER[shape] * r * rim
+            self.assertAlmostEqual(radius_from_area(area, shape, False, rim), r, places=6)
+        # The 8-neighbour rim measures a circle's outline as 4/pi times its length 2 pi.
+        self.assertAlmostEqual(PERIMETER['circle'], 8.0, delta=0.15)
 
 
 if __name__ == '__main__':

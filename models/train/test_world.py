@@ -1,5 +1,6 @@
 """The procedural world: every bucket renders, seeds determine everything, held-out pairs stay out
 of training, captions parse back to their specs."""
+import math
 import unittest
 
 import torch
@@ -64,6 +65,24 @@ class WorldTest(unittest.TestCase):
         # Training still shows every word: each held-out shape moves in other ways.
         for shape, _ in SHAPE_MOTION:
             self.assertGreater(len({m for sh, m in seen_pairs if sh == shape}), 5)
+
+    def test_styles_keep_objects_visible(self):
+        # Judgeability rules (scene.py): no object colour the neon-dimmed background swallows (black
+        # on a dimmed sky), and no small objects in pixel art (too few blocks to show a shape).
+        from world.scene import MIN_COLOUR_GAP, background_colours
+        from world.styles import NEON_DIM
+        g = gen(13)
+        styles_seen = set()
+        for _ in range(600):
+            s = sample_scene(g)
+            styles_seen.add(s.style)
+            if s.style == 'neon':
+                for o in s.objects:
+                    gap = min(math.dist(COLOURS[o.colour], [NEON_DIM * c for c in b]) for b in background_colours(s))
+                    self.assertGreater(gap, MIN_COLOUR_GAP)
+            if s.style == 'pixel':
+                self.assertFalse(any(o.size == 'small' and o.motion != 'grow' for o in s.objects), s)
+        self.assertEqual(styles_seen, set(STYLES))
 
     def test_vocabulary_coverage(self):
         g = gen(5)

@@ -23,10 +23,17 @@ def unstyle(x, style):
 
 
 def _two_means(p, iters=8):
-    """p (N, 3): two cluster centres (farthest-point start) and assignments."""
-    a = p[0]
-    b = p[((p - a) ** 2).sum(1).argmax()]
-    a = p[((p - b) ** 2).sum(1).argmax()]
+    """p (N, 3): two cluster centres and assignments. Started from a split midway between the 5th
+    and 95th percentiles along the main axis of the colours, not from the farthest points: a few
+    stray pixels (an object's antialiased rim, a star) must not become a cluster of their own."""
+    c = p.mean(0)
+    _, vecs = torch.linalg.eigh((p - c).T @ (p - c))                       # (3, 3), ascending
+    proj = (p - c) @ vecs[:, -1]                                           # (N,)
+    lo, hi = torch.quantile(proj, torch.tensor([0.05, 0.95]))
+    z = proj > (lo + hi) / 2
+    if z.all() or (~z).all():
+        return c, c, z
+    a, b = p[~z].mean(0), p[z].mean(0)
     for _ in range(iters):
         z = ((p - a) ** 2).sum(1) > ((p - b) ** 2).sum(1)
         if z.all() or (~z).all():

@@ -48,6 +48,21 @@ def dilate(mask, radius):
     return F.max_pool2d(mask.float().unsqueeze(1), k, 1, k // 2).squeeze(1) > 0
 
 
+def erode(mask, radius):
+    return ~dilate(~mask, radius)
+
+
+def reconstruct(seed, mask, max_steps=256):
+    """The parts of `mask` connected (8-neighbour) to `seed`: seed grown step by step within mask."""
+    grown = seed & mask | seed
+    for _ in range(max_steps):
+        new = dilate(grown, 1) & mask | grown
+        if torch.equal(new, grown):
+            break
+        grown = new
+    return grown
+
+
 def touches_border(mask):
     """(N, H, W) -> (N,) bool."""
     return mask[:, 0].any(1) | mask[:, -1].any(1) | mask[:, :, 0].any(1) | mask[:, :, -1].any(1)

@@ -6,13 +6,13 @@ import torch
 import torch.nn.functional as F
 
 from world.captions import parse_caption
-from world.styles import stroke_width
+from world.styles import pixel_block, stroke_width
 
 from .background import classify_background
 from .checks import BIG_MIN, SMALL_MAX, check_chase, check_motion, measure
 from .frames import as_frames
 from .masks import dilate
-from .shape import AREA, match_shape
+from .shape import match_shape, radius_from_area
 from .style import detect_style
 from .track import track
 
@@ -49,6 +49,24 @@ def _ring_or_circle(outline):
     cy, cx = ys.float().mean(), xs.float().mean()
     d = torch.hypot(ys.float() - cy, xs.float() - cx)
     return 'ring' if (d < 0.7 * d.max()).float().mean().item() > 0.2 else 'circle'
+
+
+# Where the measured edge of an object sits relative to its true edge, in pixels of the full frame
+# (measured on the world's renders): pixel art loses its partly covered boundary blocks to colour
+# quantisation (about a sixth of a block, on average over the shapes); sketch masks, closed and filled, sit on the true edge.
+def _rim_px(style, side):
+    if style == 'pixel':
+        return -PIXEL_RIM * pixel_block(side, side)
+    return 0.0
+
+
+PIXEL_RIM = 0.15
+
+
+def _radius(tr, shape, count, style, side):
+    """The object's radius in S from its median area (a copy's share), corrected for the style's rim."""
+    area = tr['area'][tr['valid']].median().item() / max(count, 1)
+    return radius_from_area(area, shape, style == 'sketch', _rim_px(style, side) / side)
 
 
 def judge_clip(video, caption, fps=12.0, value_range=(-1, 1)):
@@ -97,9 +115,8 @@ def judge_clip(video, caption, fps=12.0, value_range=(-1, 1)):
         checks.setdefault('count', []).append(count == o['count'])
         for n, v in mot.items():
             checks.setdefault(n, []).append(bool(v))
+        radius = _radius(tr, o['shape'], count, style_used, min(full.shape[2:]))
         if o['size']:
-            area = tr['area'][tr['valid']].median().item() / max(count, 1)
-            radius = math.sqrt(area / AREA[o['shape']][1 if style_used == 'sketch' else 0])
             checks.setdefault('size', []).append(radius < SMALL_MAX if o['size'] == 'small' else radius > BIG_MIN)
         if o['relation'] == 'chases':
             lead = tracks.get(o['target'])
@@ -109,7 +126,7 @@ def judge_clip(video, caption, fps=12.0, value_range=(-1, 1)):
             checks.setdefault('relation', []).append(mot.get('motion', False))
         detected['objects'][o['colour']] = {'shape': shape, 'count': count, 'speed': round(m['speed'], 3),
                                             'velocity': (round(m['mvx'], 3), round(m['mvy'], 3)),
-                                            'size_change': round(m['grow'], 3)}
+                                            'size_change': round(m['grow'], 3), 'radius': round(radius, 4)}
         consistency.append(_consistency(frames, tr, o))
     if claim['background'] is not None:
         if keep.float().mean() < 0.05:       # the named colours (or their glow) cover the frame

@@ -24,16 +24,28 @@ def _unit_grid():
 def _areas():
     lin = torch.linspace(-1.3, 1.3, 261)
     p = torch.stack(torch.meshgrid(lin, lin, indexing='xy'), -1)
-    cell = (2.6 / 260) ** 2
-    from judge.masks import fill_holes
-    out = {}
+    step = 2.6 / 260
+    from judge.masks import dilate, erode, fill_holes
+    area, perimeter = {}, {}
     for s in ALL_SHAPES:
         inside = sdf(s, p) < 0
-        out[s] = (inside.float().sum().item() * cell, fill_holes(inside[None])[0].float().sum().item() * cell)
-    return out
+        filled = fill_holes(inside[None])
+        area[s] = (inside.float().sum().item() * step ** 2, filled.float().sum().item() * step ** 2)
+        # Outer outline length as the 8-neighbour rim of the filled shape measures it: 4/pi times
+        # the Euclidean length for round shapes (the rim constants in score.py are fitted with it).
+        rim = (dilate(filled, 1) & ~erode(filled, 1)).float().sum().item()
+        perimeter[s] = rim * step / 2
+    return area, perimeter
 
 
-AREA = _areas()     # shape -> (area, area with holes filled) at unit scale
+AREA, PERIMETER = _areas()   # shape -> (area, area with holes filled); outer perimeter; unit scale
+
+
+def radius_from_area(area, shape, filled, rim=0.0):
+    """Object radius (same units as sqrt(area)) from a measured area, given that the measured
+    outline sits `rim` outside the true edge (negative: inside): area = A r^2 + P r rim."""
+    a, p = AREA[shape][1 if filled else 0], PERIMETER[shape]
+    return (-p * rim + math.sqrt(max(p * p * rim * rim + 4 * a * area, 0.0))) / (2 * a)
 
 
 def _templates(outline_width):

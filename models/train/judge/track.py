@@ -3,10 +3,11 @@ import math
 
 import torch
 
-from world.styles import style_colour
+from world.styles import PAPER, style_colour
+from world.scene import MIN_COLOUR_GAP
 from world.vocab import COLOURS
 
-from .masks import colour_mask, components, dilate, fill_holes, label, touches_border
+from .masks import colour_mask, components, dilate, erode, fill_holes, label, reconstruct, touches_border
 
 
 def colour_tolerance(colour, style):
@@ -17,10 +18,20 @@ def colour_tolerance(colour, style):
 
 
 def object_masks(frames, colour, style):
-    """(F, H, W) bool: the pixels drawn in `colour` (outlines filled in for sketch style)."""
-    m = colour_mask(frames, style_colour(style, COLOURS[colour]), colour_tolerance(colour, style))
-    # Thin outlines break up when sampled: close the gaps before filling them in.
-    return m, (fill_holes(dilate(m, 1)) if style == 'sketch' else m)
+    """(F, H, W) bool twice: the pixels drawn in `colour`, and the object's solid extent (for sketch
+    style the outline closed and filled in)."""
+    ink = style_colour(style, COLOURS[colour])
+    m = colour_mask(frames, ink, colour_tolerance(colour, style))
+    if style != 'sketch':
+        return m, m
+    # A thin antialiased outline that runs between pixel centres is drawn at partial coverage
+    # and drops out of the strict mask. Hysteresis: also take pixels at least about half inked
+    # (halfway from the paper to the ink, and nearer the ink than the world lets any background
+    # colour be) that connect to strictly inked ones.
+    loose_tol = min(0.5 * (ink - torch.tensor(PAPER)).norm().item(), 0.9 * MIN_COLOUR_GAP)
+    m = reconstruct(m, colour_mask(frames, ink, loose_tol))
+    # Close the remaining gaps, fill the outline in, and undo the closing's growth.
+    return m, erode(fill_holes(dilate(m, 1)), 1)
 
 
 def track(frames, colour, style, fps):

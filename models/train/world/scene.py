@@ -1,8 +1,9 @@
 """Random scene specs, drawn from a torch.Generator (deterministic from its seed).
 
 Rules that keep every scene judgeable from its pixels: objects in one scene have distinct colours,
-and an object's colour is far (in RGB) from every colour its background is drawn in; symmetric
-shapes never spin; a camera moves only over a textured background.
+and an object's colour is far (in RGB) from every colour its background is drawn in (as the style
+draws it: faded for sketch, dimmed for neon); symmetric shapes never spin; a camera moves only over
+a textured background; pixel art draws no small objects (except one that grows from small).
 """
 import math
 
@@ -10,7 +11,7 @@ import torch
 
 from .held_out import COLOUR_SHAPE, SHAPE_MOTION, is_held_out
 from .spec import ObjectSpec, SceneSpec
-from .styles import PAPER, SKETCH_FADE
+from .styles import NEON_DIM, PAPER, SKETCH_FADE
 from .vocab import (ALL_SHAPES, BACKGROUND_PALETTE, BACKGROUNDS, CAMERAS, COLOURS, MOTIONS,
                     SPEED_MOTIONS, SPIN_INVARIANT, STAR_COLOUR, STYLES, TEXTURED, THEMES)
 
@@ -43,6 +44,8 @@ def allowed_colours(scene):
     bgc = background_colours(scene)
     if scene.style == 'sketch':          # the background is faded to paper: compare with that
         bgc = [tuple(SKETCH_FADE * c + (1 - SKETCH_FADE) * p for c, p in zip(b, PAPER)) for b in bgc]
+    if scene.style == 'neon':            # the background is dimmed (a black object would vanish in it)
+        bgc = [tuple(NEON_DIM * c for c in b) for b in bgc]
     return [c for c, rgb in COLOURS.items() if min(_dist(rgb, b) for b in bgc) > MIN_COLOUR_GAP]
 
 
@@ -87,7 +90,7 @@ def _object(d, scene, colours, motions, count_ok):
     shape = d.choice(ALL_SHAPES)
     motion = d.choice([m for m in motions if not (m == 'spin' and shape in SPIN_INVARIANT)])
     obj = ObjectSpec(shape=shape, colour=d.choice(colours), motion=motion)
-    obj.size = d.choice(('small', 'medium', 'big'), [2, 1, 2]) if motion in SIZED_MOTIONS else 'medium'
+    obj.size = d.choice(('small', 'medium', 'big'), _size_weights(scene)) if motion in SIZED_MOTIONS else 'medium'
     if motion == 'grow':
         obj.size = 'small'
     if motion in SPEED_MOTIONS:
@@ -101,6 +104,12 @@ def _object(d, scene, colours, motions, count_ok):
     obj.x, obj.y = d.uniform(-1, 1), d.uniform(-1, 1)
     obj.phase, obj.turn, obj.jitter = d.uniform(), d.choice((-1, 1)), d.uniform(0.92, 1.08)
     return obj
+
+
+def _size_weights(scene):
+    """Weights of small, medium, big. In pixel art a small object would be some six blocks across,
+    too few to tell a star from a circle (for a viewer or the judge): pixel art draws none."""
+    return [0, 1, 2] if scene.style == 'pixel' else [2, 1, 2]
 
 
 def _spread(objects, d):
@@ -128,8 +137,8 @@ def _relation(d, scene, colours):
         leader.motion, follower.motion = 'still', 'orbit'
         leader.x, leader.y = d.uniform(-0.3, 0.3), d.uniform(-0.2, 0.2)
         follower.speed = d.choice(('slow', 'normal', 'quick'))
-        follower.size = d.choice(('small', 'medium'))
-        leader.size = d.choice(('small', 'medium'))
+        follower.size = d.choice(('small', 'medium'), _size_weights(scene)[:2])
+        leader.size = d.choice(('small', 'medium'), _size_weights(scene)[:2])
     for o in (leader, follower):
         o.phase, o.turn, o.jitter = d.uniform(), d.choice((-1, 1)), d.uniform(0.92, 1.08)
     return [leader, follower]
@@ -139,6 +148,7 @@ def valid(scene):
     colours = [o.colour for o in scene.objects]
     ok = allowed_colours(scene)
     return (len(set(colours)) == len(colours) and all(c in ok for c in colours)
+            and not (scene.style == 'pixel' and any(o.size == 'small' and o.motion != 'grow' for o in scene.objects))
             and not any(o.motion == 'spin' and o.shape in SPIN_INVARIANT for o in scene.objects))
 
 
@@ -154,7 +164,7 @@ def _force_held_out(d, scene):
             scene.objects = [obj]
         obj.shape, obj.motion = shape, motion
         obj.count = 1
-        obj.size = 'small' if motion == 'grow' else ('medium' if motion not in SIZED_MOTIONS else obj.size)
+        obj.size = 'small' if motion == 'grow' else ('medium' if motion not in SIZED_MOTIONS or obj.size == 'small' and scene.style == 'pixel' else obj.size)
         if motion == 'zigzag':
             obj.direction = (d.choice((-1, 1)), 0)
         if motion not in SPEED_MOTIONS:
