@@ -74,6 +74,8 @@ test('generate from the prompt box: model choices, unknown words, phases, live f
   await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-frames-shown', '8');
   // Between arrivals the frames so far played on a loop: the clip played as it grew.
   expect(Number(await page.locator('canvas[data-frames-shown]').getAttribute('data-loop-draws'))).toBeGreaterThan(0);
+  // Before the first frame, the first window's denoising estimates showed it sharpening (2 steps, WASM).
+  await expect(page.locator('canvas[data-frames-shown]')).toHaveAttribute('data-estimates-shown', '2');
   // The stage kept its place and size from before Generate to the player: nothing jumped.
   expect(seen.boxes.length).toBeGreaterThan(10);
   expect(new Set([boxBefore, ...seen.boxes])).toEqual(new Set([boxBefore]));
