@@ -30,8 +30,9 @@ rotates spinning grows shrinks slides falls rises left right up down slowly quic
 background center small large bright dark""".split()
 
 
-def tokenizer_json(vocab_size):
-    vocab = SPECIALS + WORDS
+def tokenizer_json(vocab_size, words=WORDS):
+    """HF-format WordLevel tokenizer over SPECIALS + words (make_tokenizer.py passes the world's words)."""
+    vocab = SPECIALS + [w for w in words if w not in SPECIALS]
     if len(vocab) > vocab_size:
         raise ValueError(f'{len(vocab)} tokens do not fit vocab_size {vocab_size}')
     special = lambda i, s: {'id': i, 'content': s, 'single_word': False, 'lstrip': False, 'rstrip': False,

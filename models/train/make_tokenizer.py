@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from config import load_config                      # noqa: E402
-from make_tiny import SPECIALS                      # noqa: E402
+from make_tiny import tokenizer_json as tiny_tokenizer_json   # noqa: E402
 from world import words as world_words              # noqa: E402
 import world.phrases as phrase_tables                # noqa: E402
 
@@ -48,28 +48,7 @@ def vocabulary():
 
 
 def tokenizer_json(vocab_size):
-    vocab = SPECIALS + [w for w in vocabulary() if w not in SPECIALS]
-    if len(vocab) > vocab_size:
-        raise ValueError(f'{len(vocab)} tokens do not fit vocab_size {vocab_size}')
-    special = lambda i, s: {'id': i, 'content': s, 'single_word': False, 'lstrip': False, 'rstrip': False,
-                            'normalized': False, 'special': True}
-    return {
-        'version': '1.0',
-        'truncation': None,
-        'padding': None,
-        'added_tokens': [special(i, s) for i, s in enumerate(SPECIALS)],
-        'normalizer': {'type': 'Lowercase'},
-        'pre_tokenizer': {'type': 'Whitespace'},
-        'post_processor': {
-            'type': 'TemplateProcessing',
-            'single': [{'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[EOS]', 'type_id': 0}}],
-            'pair': [{'Sequence': {'id': 'A', 'type_id': 0}}, {'Sequence': {'id': 'B', 'type_id': 0}},
-                     {'SpecialToken': {'id': '[EOS]', 'type_id': 0}}],
-            'special_tokens': {'[EOS]': {'id': '[EOS]', 'ids': [2], 'tokens': ['[EOS]']}},
-        },
-        'decoder': None,
-        'model': {'type': 'WordLevel', 'vocab': {w: i for i, w in enumerate(vocab)}, 'unk_token': '[UNK]'},
-    }
+    return tiny_tokenizer_json(vocab_size, vocabulary())
 
 
 def main(out_path=OUT_PATH):

@@ -123,3 +123,41 @@ class JudgeStylesTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class TrackingTest(unittest.TestCase):
+    """What the judge measures of an object must come from the object alone."""
+
+    def test_specks_of_the_colour_do_not_move_a_still_object(self):
+        # A real render, with a few 2x2 specks of the object's exact colour far from it in every
+        # other frame (as a twinkling star or a quantised rim of the background can make): left in
+        # the mask they would pull the centroid about 0.08 S to and fro.
+        from judge.track import track
+        from judge.frames import as_frames
+        s = SceneSpec(objects=[ObjectSpec(shape='square', colour='red', motion='still', x=-0.3, y=0.0)],
+                      background='plain', style='flat', bg_colours=((0.3, 0.3, 0.35),))
+        clip = as_frames(render([s], H, W, F, FPS)[0])
+        from world.vocab import COLOURS
+        red = torch.tensor(COLOURS['red']).view(3, 1, 1)
+        for f in range(0, F, 2):
+            for k in range(6):
+                y, x = 10 + 12 * k, 140
+                clip[:, f, y:y + 2, x:x + 2] = red
+        tr = track(clip, 'red', 'flat', FPS)
+        xs = tr['x'][tr['valid']]
+        self.assertEqual(int(tr['valid'].sum()), F)
+        self.assertLess((xs.max() - xs.min()).item(), 0.005)
+        r = judge_clip(clip, caption(s, torch.Generator().manual_seed(0)), FPS, value_range=(0, 1))
+        self.assertTrue(all(r['checks']['motion']), r['checks'])
+
+    def test_a_still_object_run_over_by_another_stays_still(self):
+        # A ball crosses a still square and covers part of it (drawn later, on top) in some frames:
+        # those frames show the square cut, with its centroid off; they do not count for either.
+        s = SceneSpec(objects=[ObjectSpec(shape='square', colour='blue', motion='still', x=0.0, y=0.0),
+                               ObjectSpec(shape='circle', colour='yellow', motion='right', speed='quick',
+                                          x=-0.7, y=0.05, jitter=1.0)],
+                      background='plain', style='flat', bg_colours=((0.3, 0.3, 0.35),))
+        clip = render([s], H, W, F, FPS)[0]
+        r = judge_clip(clip, caption(s, torch.Generator().manual_seed(0)), FPS)
+        self.assertTrue(all(r['checks']['motion']) and all(r['checks']['direction']), r['checks'])
+        self.assertEqual(r['detected']['objects']['blue']['speed'], 0.0)

@@ -100,8 +100,12 @@ def check_motion(claim, tr, m, shape, leader=None):
         out['motion'] = m['amp'] > 1.35 and m['extreme_inside']
     elif kind == 'orbit':
         cx, cy = (leader['x'], leader['y']) if leader is not None else (0.0, 0.0)
-        sweep, radii = angle_sweep(tr, cx, cy)
-        turns = abs(sweep) / (2 * math.pi) / max((tr['valid'].sum().item() - 1) / tr['fps'], 1e-6)
+        # Only frames where the centre is measured too (an occluded or cut leader has no position).
+        both = tr['valid'] & leader['valid'] if leader is not None else tr['valid']
+        sweep, radii = angle_sweep(tr, cx, cy, both)
+        used = torch.nonzero(both).flatten()
+        span = (used[-1] - used[0]).item() / tr['fps'] if len(used) >= 2 else 0.0     # s, gaps included
+        turns = abs(sweep) / (2 * math.pi) / max(span, 1e-6)
         r = radii.mean().item()
         out['motion'] = abs(sweep) > math.radians(40) and r > 0.08 and (radii.std() / max(r, 1e-6)).item() < 0.3
         if claim.get('speed'):
@@ -117,7 +121,7 @@ def check_motion(claim, tr, m, shape, leader=None):
 
 def check_chase(follower, leader, direction):
     """The follower stays behind the leader along the way they go (wrap-arounds ignored)."""
-    both = follower['valid'] & leader['valid']
+    both = follower.get('in_view', follower['valid']) & leader.get('in_view', leader['valid'])
     dx, dy = DIRS[direction]
     proj = ((leader['x'] - follower['x']) * dx + (leader['y'] - follower['y']) * dy)[both]
     proj = proj[proj.abs() < 0.7]

@@ -27,7 +27,11 @@ def working(frames):
     return F.avg_pool2d(frames, k, k), k
 
 
-def _shape_votes(tr, style, outline_px, n=5):
+def _shape_votes(tr, style, outline_px, n=24):
+    """Majority over (up to n) valid frames of the best-matching shape. Every frame in which the
+    object is fully in view votes: a small or pixelated figure reads as a neighbouring shape at some
+    angles and block phases, and those frames are outvoted more surely by many than by five
+    (measured on seed 12: 125 of 137 pixel/flat figures right with all frames, 121 with five)."""
     idx = torch.nonzero(tr['valid']).flatten()
     if len(idx) == 0:
         return None
@@ -91,6 +95,7 @@ def judge_clip(video, caption, fps=12.0, value_range=(-1, 1)):
         tracks[o['colour']] = tr
         glow = 0.22 if style_used == 'neon' else 0.03
         keep &= ~dilate(tr['solid'], glow * s + 1)
+    _drop_contacts(tracks)
     for o in claim['objects']:
         if o['colour'] is None:
             continue
@@ -137,6 +142,24 @@ def judge_clip(video, caption, fps=12.0, value_range=(-1, 1)):
     ok = all(all(v) for v in checks.values())
     return {'checks': checks, 'ok': ok, 'claimed': claim, 'detected': detected,
             'consistency': sum(consistency) / len(consistency) if consistency else 0.0}
+
+
+def _drop_contacts(tracks):
+    """Frames where an object touches another named one (an orbiter passing over its centre, a
+    chaser catching up) show neither whole: one covers part of the other, which shifts its centroid
+    and shrinks its area (a still leader seems to move). Those frames stop counting as valid, as long
+    as three valid frames remain. "Touches": within 3 % of the short side, as a pixel-art block or a
+    neon halo of mixed colour between two objects belongs to neither mask."""
+    for colour, a in tracks.items():
+        near = dilate(a['solid'], max(2, round(0.03 * a['s'])))
+        touch = torch.zeros_like(a['valid'])
+        for other, b in tracks.items():
+            if other != colour:
+                touch |= (near & b['solid']).flatten(1).any(1)
+        keep = a['valid'] & ~touch
+        a['in_view'] = a['valid']          # a chase is judged on every frame (the pair may stay in touch)
+        if keep.sum().item() >= 3:
+            a['valid'] = keep
 
 
 def _consistency(frames, tr, o):

@@ -40,17 +40,20 @@ def track(frames, colour, style, fps):
     s = min(h, w)
     raw, solid = object_masks(frames, colour, style)
     lab = label(solid)
-    area = solid.float().sum((1, 2))                                          # (F,)
-    pos = area[area > 0]
-    med = pos.median().item() if len(pos) else 0.0
-    border = touches_border(solid)
-    valid = (area >= max(4.0, 0.3 * med)) & ~border
     counts, largest = [], []
     for i in range(f):
         comps = components(lab[i])
         big = [c for c in comps if c[1] >= max(3, 0.35 * comps[0][1])] if comps else []
         counts.append(len(big))
         largest.append(comps[0][0] if comps else 0)
+        # Specks of the colour elsewhere (a background pixel near the ink, a quantised rim) are not
+        # the object: left in, they pull its centroid about and a still object seems to drift.
+        solid[i] &= torch.isin(lab[i], torch.tensor([c[0] for c in big], dtype=lab.dtype))
+    area = solid.float().sum((1, 2))                                          # (F,)
+    pos = area[area > 0]
+    med = pos.median().item() if len(pos) else 0.0
+    border = touches_border(solid)
+    valid = (area >= max(4.0, 0.3 * med)) & ~border
     ys = torch.arange(h, dtype=torch.float32).view(1, h, 1)
     xs = torch.arange(w, dtype=torch.float32).view(1, 1, w)
     a = area.clamp(min=1)
@@ -78,9 +81,10 @@ def sign_changes(v, threshold):
     return sum(1 for a, b in zip(s, s[1:]) if a != b)
 
 
-def angle_sweep(tr, cx, cy):
-    """Unwrapped angle (radians) swept around (cx, cy) (tensors or floats) over valid frames, and radii."""
-    v = tr['valid']
+def angle_sweep(tr, cx, cy, also=None):
+    """Unwrapped angle (radians) swept around (cx, cy) (tensors or floats) over valid frames (and
+    where `also`, an (F,) bool, holds), and radii."""
+    v = tr['valid'] if also is None else tr['valid'] & also
     dx, dy = (tr['x'] - cx)[v], (tr['y'] - cy)[v]
     ang = torch.atan2(dy, dx)
     if len(ang) < 3:
