@@ -1,8 +1,10 @@
 """Weights-only training checkpoints: safetensors shards of at most 15 MiB, one folder per checkpoint.
 
 Why this shape: a GPU stage hands its weights back through $OUT (files <= 16 MiB, at most 8 files,
-64 MiB in all) and the next stage, on a fresh machine, gets them back through `carry`. No optimizer
-state (it would triple the bytes): a resumed stage restarts Adam's moments with a short warm-up.
+64 MiB in all) and the next stage, on a fresh machine, gets them back through `carry`. A CPU
+training run also keeps the optimizer's state (optimizer.pt) so that it resumes exactly where it
+was killed; a GPU stage drops it (it would triple the bytes to carry) and restarts Adam's moments
+with a short warm-up.
 
 A checkpoint folder holds `<name>-00001-of-0000N.safetensors` ...; every shard's metadata carries the
 same JSON `meta` (step, stage, config name, anything else the trainer records). Tensor names are
@@ -13,12 +15,14 @@ frozen teacher that only has to be carried, never trained further.
 import glob
 import json
 import os
+import shutil
 
 import torch
 
 import safetensors_io as st
 
 SHARD_BYTES = 15 * 2 ** 20
+OPTIMIZER_FILE = 'optimizer.pt'
 
 
 def shard(tensors, limit=SHARD_BYTES):
@@ -38,26 +42,55 @@ def shard(tensors, limit=SHARD_BYTES):
     return groups
 
 
-def save(folder, parts, meta, name='weights', dtype=torch.float32):
-    """Write {part: module or state dict} to `folder`; returns the shard paths."""
-    os.makedirs(folder, exist_ok=True)
-    for old in glob.glob(os.path.join(folder, name + '-*-of-*.safetensors')):
-        os.remove(old)                                                # a folder holds one checkpoint
+def save(folder, parts, meta, name='weights', dtype=torch.float32, optimizer=None):
+    """Write {part: module or state dict} to `folder` (and the optimizer's state, for resuming a
+    stage exactly, as optimizer.pt); returns the shard paths. Atomic: everything is written to a
+    sibling folder first and swapped in, so a process killed at any moment leaves either the old
+    checkpoint or the new one whole (load() also accepts the old one mid-swap)."""
+    tmp, old = folder + '.tmp', folder + '.old'
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
     tensors = {}
     for part, module in parts.items():
         state = module.state_dict() if hasattr(module, 'state_dict') else module
         for key, value in state.items():
             tensors[f'{part}.{key}'] = value.detach().to('cpu', dtype).contiguous()
     groups = shard(tensors)
-    paths = []
-    for i, names in enumerate(groups):
-        path = os.path.join(folder, f'{name}-{i + 1:05d}-of-{len(groups):05d}.safetensors')
-        st.save(path, {n: tensors[n] for n in names}, {'meta': json.dumps(meta, sort_keys=True)})
-        paths.append(path)
-    return paths
+    names = []
+    for i, group in enumerate(groups):
+        names.append(f'{name}-{i + 1:05d}-of-{len(groups):05d}.safetensors')
+        st.save(os.path.join(tmp, names[-1]), {n: tensors[n] for n in group}, {'meta': json.dumps(meta, sort_keys=True)})
+    if optimizer is not None:
+        torch.save(optimizer.state_dict(), os.path.join(tmp, OPTIMIZER_FILE))
+    if os.path.isdir(folder):
+        keep = [f for f in os.listdir(folder) if not f.endswith('.safetensors') and f != OPTIMIZER_FILE]
+        for f in keep:                                                # logs and the like stay in the folder
+            os.replace(os.path.join(folder, f), os.path.join(tmp, f))
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return [os.path.join(folder, n) for n in names]
+
+
+def resolve(folder):
+    """The folder itself, or its '.old' twin when a save was killed between its two renames."""
+    if not os.path.isdir(folder) and os.path.isdir(folder + '.old'):
+        return folder + '.old'
+    return folder
+
+
+def load_optimizer(folder, optimizer):
+    """Restore an optimizer's state saved with the checkpoint; False when there is none."""
+    path = os.path.join(resolve(folder), OPTIMIZER_FILE)
+    if not os.path.exists(path):
+        return False
+    optimizer.load_state_dict(torch.load(path, map_location='cpu'))
+    return True
 
 
 def shard_paths(folder, name='weights'):
+    folder = resolve(folder)
     paths = sorted(glob.glob(os.path.join(folder, name + '-*-of-*.safetensors')))
     if not paths:
         raise FileNotFoundError(f'no checkpoint {name}-*-of-*.safetensors in {folder}')

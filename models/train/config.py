@@ -49,8 +49,8 @@ def check_config(cfg):
         raise ValueError('dit.in_channels, dit.out_channels, vae.latent_channels and latent.channels must agree')
     if vae['spatial_factor'] != lat['spatial_factor'] or vae['temporal_factor'] != lat['temporal_factor']:
         raise ValueError('vae and latent spatial/temporal factors must agree')
-    if 2 ** len(vae['channel_mult']) != vae['spatial_factor']:
-        raise ValueError('vae.channel_mult needs log2(spatial_factor) entries')
+    if vae['patch_size'] * 2 ** (len(vae['channel_mult']) - 1) != vae['spatial_factor']:
+        raise ValueError('vae.spatial_factor must be patch_size * 2^(len(channel_mult) - 1)')
     step = lat['spatial_factor'] * dit['patch'][1]
     for bucket, (h, w) in lat['aspect_buckets'].items():
         if h % step or w % step:

@@ -116,6 +116,35 @@ class ModelTest(unittest.TestCase):
         self.assertTrue(12e6 <= n <= 15e6, n)
         self.assertIn(f'{n:,}', cfg['$comment'][0] + ' '.join(cfg['$comment']))
 
+    def test_zoetrope_s_geometry_fits_a_cpu(self):
+        """<= 256 DiT tokens per 1:1 window, and a VAE encoder of <= 1 GFLOP per 256² frame (the
+        budget of models/train/README.md), counted over every convolution."""
+        cfg = load_config('zoetrope-s')
+        h, w = cfg['latent']['aspect_buckets']['1:1']
+        s, (pt, ph, pw) = cfg['latent']['spatial_factor'], cfg['dit']['patch']
+        tokens = cfg['chunk']['latent_frames'] // pt * (h // s // ph) * (w // s // pw)
+        self.assertLessEqual(tokens, 256)
+        vae = build_models(cfg)['vae']
+        encoder = conv_flops(vae.encoder, torch.zeros(1, 3, 256, 256))
+        decoder = conv_flops(vae.decoder, torch.zeros(1, cfg['vae']['latent_channels'], 256 // s, 256 // s))
+        self.assertLessEqual(encoder, 1.0e9)
+        self.assertLessEqual(decoder, 3.5e9)                               # README's figure: 3.1
+
+
+def conv_flops(module, x):
+    """2·multiply-adds of every Conv2d in one forward pass of x."""
+    total = []
+
+    def hook(conv, _inputs, out):
+        k = conv.kernel_size[0] * conv.kernel_size[1] * conv.in_channels // conv.groups
+        total.append(2 * k * out.numel())
+    handles = [m.register_forward_hook(hook) for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
+    with torch.no_grad():
+        module(x)
+    for handle in handles:
+        handle.remove()
+    return sum(total)
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -24,11 +24,44 @@ def pick_device(name=None):
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 
+# The CPU's precision, chosen once per process by probe_cpu() from a measured matmul rate.
+CPU_PRECISION = {'dtype': 'f32', 'probe': None}
+
+
+def probe_cpu(seconds=1.0, n=1024):
+    """Threads = cores, then f32 and bf16 matmul GFLOP/s on this CPU (n³, about `seconds` each);
+    bf16 autocast is used on the CPU only when it measures faster. Why measure: on a CPU with
+    AVX512-BF16 oneDNN runs bf16 matmuls ~10x faster than f32 (650 vs 65 GFLOP/s on 2 cores, see
+    platform-notes.md); on one without it (the AMD EPYC with AVX2 only of 2026-12-05) bf16 ran at
+    0.2-9 GFLOP/s against 65 for f32, so autocast would make training ~10x slower."""
+    torch.set_num_threads(os.cpu_count() or 1)
+    rates = {name: matmul_gflops(dtype, n, seconds) for name, dtype in (('f32', torch.float32), ('bf16', torch.bfloat16))}
+    CPU_PRECISION['dtype'] = 'bf16' if rates['bf16'] > 1.2 * rates['f32'] else 'f32'
+    CPU_PRECISION['probe'] = {'threads': torch.get_num_threads(), 'torch': torch.__version__,
+                              'f32_gflops': round(rates['f32'], 1), 'bf16_gflops': round(rates['bf16'], 1),
+                              'chosen': CPU_PRECISION['dtype']}
+    return CPU_PRECISION['probe']
+
+
+def matmul_gflops(dtype, n, seconds):
+    a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
+    a @ b                                                                # warm-up (oneDNN builds its kernels)
+    reps, start = 0, time.perf_counter()
+    while True:
+        a @ b
+        reps += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds or (reps >= 1 and elapsed > 0.25 and 2 * n ** 3 * reps / elapsed < 5e9):
+            return 2 * n ** 3 * reps / elapsed / 1e9                    # (a slow path is not timed for long)
+
+
 def autocast(device):
-    """bf16 autocast on CUDA (norms, softmax and the residual stream stay f32 inside the model);
-    plain f32 on the CPU (CPU bf16 is slow and Debian's torch 1.13 gains nothing from it)."""
+    """bf16 autocast on CUDA (norms, softmax and the residual stream stay f32 inside the model); on
+    the CPU, bf16 only where probe_cpu() measured it faster than f32, else plain f32."""
     if device.type == 'cuda':
         return torch.autocast('cuda', dtype=torch.bfloat16)
+    if CPU_PRECISION['dtype'] == 'bf16':
+        return torch.autocast('cpu', dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
 
@@ -124,6 +157,7 @@ def add_stage_args(parser):
     parser.add_argument('--minutes', type=float, default=None, help='time budget; the stage stops itself inside it')
     parser.add_argument('--steps', type=int, default=None, help='stop after this global step')
     parser.add_argument('--ckpt-every', type=int, default=500)
+    parser.add_argument('--ckpt-minutes', type=float, default=5.0, help='also checkpoint after this much wall-clock time')
     parser.add_argument('--log-every', type=int, default=25)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default=None)
@@ -137,14 +171,21 @@ def add_stage_args(parser):
 
 def run_loop(trainer, args, log, save):
     """The stage loop shared by every trainer: steps from the resumed step until --steps or the
-    budget, a checkpoint every --ckpt-every steps and at the end. Returns a summary dict."""
+    budget; a checkpoint every --ckpt-every steps, every --ckpt-minutes of wall-clock time (so a run
+    killed at any moment loses at most that much) and at the end. Returns a summary dict.
+
+    The learning rate is a function of the global step: its warm-up counts from the trainer's
+    `warmup_from` (0 when the optimizer's state was restored, so a resumed run continues the
+    schedule an uninterrupted one would have followed; the resumed step otherwise)."""
     budget = Budget(args.minutes)
     step = trainer.start_step
     first = step
+    warmup_from = getattr(trainer, 'warmup_from', first)
     losses = []
+    last_save = time.monotonic()
     while (args.steps is None or step < args.steps) and budget.another_step_fits():
         t0 = time.monotonic()
-        lr = learning_rate(step, trainer.base_lr, args.warmup, first, args.decay_start, args.decay_end)
+        lr = learning_rate(step, trainer.base_lr, args.warmup, warmup_from, args.decay_start, args.decay_end)
         metrics = trainer.step(step, lr)
         if not all(math.isfinite(v) for v in metrics.values()):
             raise FloatingPointError(f'step {step}: non-finite {metrics}')
@@ -153,8 +194,12 @@ def run_loop(trainer, args, log, save):
         budget.record(time.monotonic() - t0)
         if step % args.log_every == 0 or step == first + 1:
             log(step=step, lr=lr, s=round(budget.elapsed(), 1), **{k: float(v) for k, v in metrics.items()})
-        if args.ckpt_every and step % args.ckpt_every == 0:
+        due = args.ckpt_minutes and time.monotonic() - last_save >= 60 * args.ckpt_minutes
+        if (args.ckpt_every and step % args.ckpt_every == 0) or due:
+            trainer.run_seconds = budget.elapsed()                      # machine time, for the checkpoint's meta
             save(step)
+            last_save = time.monotonic()
+    trainer.run_seconds = budget.elapsed()
     save(step)
     summary = {'first_step': first, 'last_step': step, 'seconds': round(budget.elapsed(), 1),
                'loss_first': losses[0] if losses else None,

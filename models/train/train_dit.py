@@ -8,7 +8,9 @@ Per sample (sample.py has the engine's conventions this must match):
   concat(x_σ, x0·mask, mask). On given frames x_σ is x0 (the engine after its first step) or, for half
   of the samples, the noisy value (the engine's first step, where x is noise everywhere).
   text dropout: the caption becomes '' (the null prompt of classifier-free guidance) with p = 0.1.
-Buckets take turns; every step is one bucket. bf16 autocast on CUDA.
+Buckets take turns; every step is one bucket. bf16 autocast on CUDA; on the CPU the precision
+probe_cpu() measures faster. With --latent-cache (the CPU road) the clips come from a cache of
+rendered, encoded world clips (latent_cache.py) instead of being rendered and encoded every step.
 
 The first stage starts from the trained VAE (--vae <folder>): it measures the latents' per-channel
 scale over world clips and folds it into the VAE (latent_scale.py). Every checkpoint holds all three
@@ -26,7 +28,8 @@ from config import load_config
 from data import (batch_size_for, bucket_at, buckets, drop_captions, encode, sample_masks, world_clips)
 from model import DiT, TextEncoder, VAE
 from sample import encode_prompts, load_tokenizer, shift_sigma, text_context
-from train_common import (Log, add_stage_args, adamw, autocast, pick_device, run_loop, step_generator,
+from latent_cache import LatentCache, vae_folder
+from train_common import (Log, add_stage_args, adamw, autocast, pick_device, probe_cpu, run_loop, step_generator,
                           use_fused_attention)
 
 
@@ -39,6 +42,7 @@ def add_dit_args(p):
     p.add_argument('--scale-batches', type=int, default=8, help='batches per bucket for the latent scale')
     p.add_argument('--eval-clips', type=int, default=8)
     p.add_argument('--weight-decay', type=float, default=0.01)
+    p.add_argument('--latent-cache', help='folder of latent_cache.py (its vae/ is the VAE; no rendering per step)')
     p.add_argument('--data-reuse', type=int, default=1,
                    help='steps that share one rendered, encoded batch (fresh noise, σ and masks each step)')
     return p
@@ -101,13 +105,17 @@ class DitTrainer:
         self.tok = load_tokenizer(cfg, args.tokenizer)
         self.shift = args.train_shift or cfg['sampler']['shift']
         self.start_step, self.meta = 0, {}
+        self.cache = LatentCache(args.latent_cache) if getattr(args, 'latent_cache', None) else None
         self.build()
         self.base_lr = args.lr or 3e-4
         params = [p for m in self.trained().values() for p in m.parameters()]
         self.opt = adamw(params, self.base_lr, args.weight_decay)
+        if args.resume and self.meta.get('stage') == self.stage and checkpoint.load_optimizer(args.resume, self.opt):
+            self.warmup_from = 0                                          # Adam's moments go on: so does the schedule
 
     def build(self):
         cfg, args, device = self.cfg, self.args, self.device
+        torch.manual_seed(args.seed)                                      # the initial weights are the seed's too
         self.te = TextEncoder(cfg['text_encoder']).to(device)
         self.dit = DiT(cfg['dit']).to(device)
         init_for_training(self.te, self.dit, args.seed)
@@ -115,8 +123,9 @@ class DitTrainer:
         if args.resume:
             self.meta = checkpoint.load_into(args.resume, self.parts())
             self.start_step = self.meta['step'] if self.meta.get('stage') == self.stage else 0
-        elif args.vae:
-            checkpoint.load_into(args.vae, {'vae': self.vae})
+        elif args.vae or self.cache:
+            vae_meta = checkpoint.load_into(args.vae or vae_folder(self.cache.folder), {'vae': self.vae})
+            self.meta.update({k: vae_meta[k] for k in ('latent_scale', 'latent_mean') if k in vae_meta})
         else:
             raise SystemExit('train_dit.py needs --vae <folder> (first stage) or --resume <folder>')
         self.vae.eval().requires_grad_(False)
@@ -139,6 +148,11 @@ class DitTrainer:
             _, hw = bucket_at(cfg, index)
             b = batch_size_for(cfg, hw, self.args.batch)
             frames = cfg['chunk']['latent_frames'] * cfg['latent']['temporal_factor']
+            if self.cache and split == 'train':
+                name, _ = bucket_at(cfg, index)
+                x0, captions = self.cache.draw(name, b, frames, g)
+                self._clips_key, self._clips = key, (x0.to(self.device), captions)
+                return self._clips
             with autocast(self.device):
                 video, captions = world_clips(cfg, b, hw, frames, g, self.device, split)
                 x0 = encode(self.vae, video)                                  # (B, C, F, h, w) f32
@@ -207,7 +221,9 @@ class DitTrainer:
 
     def save(self, folder, step):
         meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name']}
-        checkpoint.save(folder, self.parts(), meta)
+        if hasattr(self, 'run_seconds'):
+            meta['machine_seconds'] = round(self.meta.get('machine_seconds', 0.0) + self.run_seconds, 1)
+        checkpoint.save(folder, self.parts(), meta, optimizer=self.opt)
 
 
 def masked_mse(pred, target, mask):
@@ -220,9 +236,11 @@ def main(argv=None, trainer_class=DitTrainer, parse=parse_args):
     args = parse(sys.argv[1:] if argv is None else argv)
     cfg = load_config(args.config)
     device = pick_device(args.device)
+    probe = probe_cpu() if device.type == 'cpu' else None
     trainer = trainer_class(cfg, args, device)
     log = Log(args.out, args.quiet)
-    log(event='start', stage=trainer.stage, config=cfg['name'], device=str(device), step=trainer.start_step,
+    log(event='start', stage=trainer.stage, config=cfg['name'], device=str(device), step=trainer.start_step, cpu=probe,
+        cache_clips=trainer.cache.clips() if trainer.cache else None,
         params={k: sum(p.numel() for p in m.parameters()) for k, m in trainer.trained().items()},
         fused_attention=trainer.fused, latent_scale=trainer.meta.get('latent_scale'))
     return run_loop(trainer, args, log, lambda step: trainer.save(args.out, step))

@@ -1,15 +1,31 @@
-"""Convolutional VAE: 8x spatial, applied frame by frame (temporal_factor 1).
+"""Convolutional VAE, applied frame by frame (temporal_factor 1), cheap enough to train on a CPU.
 
-Plain ONNX-friendly ops only (Conv, Resize nearest, ReduceL2, Sigmoid, Add/Mul) so the graphs run on
-onnxruntime-web's WebGPU EP. The norm is Wan-VAE's: L2-normalise over channels, times sqrt(C) and a
-learned gamma (an RMSNorm over channels), not GroupNorm.
+Spatial factor = patch_size · 2^(len(channel_mult) − 1). The encoder starts with a patchify (a
+stride-p convolution with a p×p kernel: a linear map of each p×p pixel patch, so no convolution runs
+at full resolution), then one level per channel_mult entry with a stride-2 convolution between
+levels. The decoder mirrors it and ends in a 3·p² channel convolution and a pixel shuffle (ONNX
+DepthToSpace). Why: a 3×3 convolution at 256² with 32 channels alone costs 1.2 GFLOP per frame; at
+zoetrope-s's widths the encoder is ≈ 1.0 GFLOP and the decoder ≈ 2.6 GFLOP per 256² frame
+(test_model.py counts them).
+
+Plain ONNX-friendly ops only (Conv, Resize nearest, ReduceL2, Sigmoid, DepthToSpace, Add/Mul) so the
+graphs run on onnxruntime-web's WebGPU and WASM EPs. The norm is Wan-VAE's: L2-normalise over
+channels, times sqrt(C) and a learned gamma (an RMSNorm over channels), not GroupNorm.
 
 Pixels are in [-1, 1]. The encoder predicts (mean, logvar) of the latent; inference uses the mean.
-Shapes: video (B, 3, F, H, W) <-> latents (B, C, F, H/8, W/8).
+Shapes: video (B, 3, F, H, W) <-> latents (B, C, F, H/s, W/s), s = spatial_factor.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+def level_widths(cfg):
+    return [cfg['base_channels'] * m for m in cfg['channel_mult']]
+
+
+def spatial_factor(cfg):
+    return cfg['patch_size'] * 2 ** (len(cfg['channel_mult']) - 1)
 
 
 class ChannelRMSNorm(nn.Module):
@@ -37,17 +53,20 @@ class ResBlock(nn.Module):
         return self.shortcut(x) + h
 
 
-class Stage(nn.Module):
-    """ResBlocks at one resolution, then a 2x resampling (down: strided conv; up: nearest + conv)."""
+class Level(nn.Module):
+    """ResBlocks at one resolution, then (except at the last level) a 2x resampling:
+    down: a stride-2 3×3 convolution; up: nearest-neighbour doubling and a 3×3 convolution."""
 
-    def __init__(self, cin, cout, num_res_blocks, direction):
+    def __init__(self, cin, cout, num_res_blocks, resample):
         super().__init__()
         self.res = nn.ModuleList([ResBlock(cin if i == 0 else cout, cout) for i in range(num_res_blocks)])
-        if direction == 'down':
+        if resample == 'down':
             self.resample = nn.Conv2d(cout, cout, 3, stride=2, padding=1)
-        else:
+        elif resample == 'up':
             self.resample = nn.Sequential(nn.Upsample(scale_factor=2.0, mode='nearest'),
                                           nn.Conv2d(cout, cout, 3, padding=1))
+        else:
+            self.resample = nn.Identity()
 
     def forward(self, x):
         for block in self.res:
@@ -58,38 +77,40 @@ class Stage(nn.Module):
 class Encoder(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        widths = [cfg['base_channels'] * m for m in cfg['channel_mult']]
-        self.conv_in = nn.Conv2d(cfg['image_channels'], widths[0], 3, padding=1)
-        self.down = nn.ModuleList([Stage(widths[max(i - 1, 0)], widths[i], cfg['num_res_blocks'], 'down')
-                                   for i in range(len(widths))])
-        self.mid = ResBlock(widths[-1], widths[-1])
+        p, widths = cfg['patch_size'], level_widths(cfg)
+        last = len(widths) - 1
+        self.conv_in = nn.Conv2d(cfg['image_channels'], widths[0], p, stride=p)   # patchify
+        self.down = nn.ModuleList([Level(widths[max(i - 1, 0)], widths[i], cfg['num_res_blocks'],
+                                         'down' if i < last else None) for i in range(len(widths))])
         self.norm_out = ChannelRMSNorm(widths[-1])
         self.conv_out = nn.Conv2d(widths[-1], 2 * cfg['latent_channels'], 3, padding=1)
 
     def forward(self, x):
-        x = self.conv_in(x)                                              # (N, c0, H, W)
-        for stage in self.down:
-            x = stage(x)                                                 # halves H, W
-        x = self.mid(x)
-        return self.conv_out(F.silu(self.norm_out(x)))                   # (N, 2C, H/8, W/8): mean, logvar
+        x = self.conv_in(x)                                              # (N, c0, H/p, W/p)
+        for level in self.down:
+            x = level(x)                                                 # halves H, W but the last
+        return self.conv_out(F.silu(self.norm_out(x)))                   # (N, 2C, H/s, W/s): mean, logvar
 
 
 class Decoder(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        widths = [cfg['base_channels'] * m for m in reversed(cfg['channel_mult'])]
+        p, widths = cfg['patch_size'], list(reversed(level_widths(cfg)))
+        last = len(widths) - 1
+        blocks = cfg['decoder_res_blocks']
         self.conv_in = nn.Conv2d(cfg['latent_channels'], widths[0], 3, padding=1)
-        self.mid = ResBlock(widths[0], widths[0])
-        self.up = nn.ModuleList([Stage(widths[max(i - 1, 0)], widths[i], cfg['num_res_blocks'], 'up')
+        self.up = nn.ModuleList([Level(widths[max(i - 1, 0)], widths[i], blocks, 'up' if i < last else None)
                                  for i in range(len(widths))])
         self.norm_out = ChannelRMSNorm(widths[-1])
-        self.conv_out = nn.Conv2d(widths[-1], cfg['image_channels'], 3, padding=1)
+        self.conv_out = nn.Conv2d(widths[-1], cfg['image_channels'] * p * p, 3, padding=1)
+        self.patch = p
 
     def forward(self, z):
-        x = self.mid(self.conv_in(z))                                    # (N, c_top, h, w)
-        for stage in self.up:
-            x = stage(x)                                                 # doubles h, w
-        return self.conv_out(F.silu(self.norm_out(x)))                   # (N, 3, 8h, 8w) in about [-1, 1]
+        x = self.conv_in(z)                                              # (N, c_top, h, w)
+        for level in self.up:
+            x = level(x)                                                 # doubles h, w but the last
+        x = self.conv_out(F.silu(self.norm_out(x)))                      # (N, 3·p², H/p, W/p)
+        return F.pixel_shuffle(x, self.patch)                            # (N, 3, H, W) in about [-1, 1]
 
 
 def frames_to_batch(x):
@@ -111,11 +132,11 @@ class VAE(nn.Module):
         self.decoder = Decoder(cfg)
 
     def encode(self, video):
-        """(B, 3, F, H, W) -> (mean, logvar), each (B, C, F, H/8, W/8)."""
+        """(B, 3, F, H, W) -> (mean, logvar), each (B, C, F, H/s, W/s)."""
         moments = self.encoder(frames_to_batch(video))
         mean, logvar = moments.chunk(2, dim=1)
         return batch_to_frames(mean, video.shape[0]), batch_to_frames(logvar, video.shape[0])
 
     def decode(self, latents):
-        """(B, C, F, h, w) -> (B, 3, F, 8h, 8w)."""
+        """(B, C, F, h, w) -> (B, 3, F, s·h, s·w)."""
         return batch_to_frames(self.decoder(frames_to_batch(latents)), latents.shape[0])

@@ -41,9 +41,12 @@ export interface VaeConfig {
   image_channels: number;
   spatial_factor: number;
   temporal_factor: number;
+  /** The encoder's first conv patchifies (kernel = stride = patch_size); the decoder ends in a pixel shuffle. */
+  patch_size: number;
   base_channels: number;
   channel_mult: number[];
   num_res_blocks: number;
+  decoder_res_blocks: number;
 }
 
 export interface ModelConfig {
@@ -81,7 +84,7 @@ const DIT: Record<keyof DitConfig, Shape> = {
 };
 const VAE: Record<keyof VaeConfig, Shape> = {
   latent_channels: 'int', image_channels: 'int', spatial_factor: 'int', temporal_factor: 'int',
-  base_channels: 'int', channel_mult: 'int[]', num_res_blocks: 'int',
+  patch_size: 'int', base_channels: 'int', channel_mult: 'int[]', num_res_blocks: 'int', decoder_res_blocks: 'int',
 };
 const SCHEMA: Shape = {
   name: 'string',
@@ -124,6 +127,12 @@ export function parseModelConfig(json: unknown): ModelConfig {
   relation(dit.text_dim === text.dim, 'dit.text_dim must equal text_encoder.dim');
   relation(dit.in_channels === latent.channels, 'dit.in_channels must equal latent.channels');
   relation(chunk.context_latent_frames < chunk.latent_frames, 'chunk.context_latent_frames must be below chunk.latent_frames');
+  const { vae } = config;
+  relation(vae.spatial_factor === latent.spatial_factor, 'vae.spatial_factor must equal latent.spatial_factor');
+  relation(
+    vae.patch_size * 2 ** (vae.channel_mult.length - 1) === vae.spatial_factor,
+    'vae.spatial_factor must be vae.patch_size × 2^(channel_mult entries − 1)',
+  );
   const bucketMultiple = latent.spatial_factor * (dit.patch[1] ?? 1);
   for (const [aspect, size] of Object.entries(latent.aspect_buckets ?? {})) {
     relation(

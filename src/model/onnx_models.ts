@@ -84,7 +84,7 @@ export class OnnxDit {
   }
 }
 
-/** vae_decoder.onnx: latents (N, C, h, w) → frames (N, 3, 8h, 8w) in about [-1, 1], frame by frame (2D convs). */
+/** vae_decoder.onnx: latents (N, C, h, w) → frames (N, 3, s·h, s·w) in about [-1, 1] (s = latent.spatial_factor), frame by frame (2D convs). */
 export class OnnxVaeDecoder {
   private constructor(
     private readonly ort: OrtModule,

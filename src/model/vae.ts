@@ -1,7 +1,7 @@
 // The VAE decoder on onnxruntime-web's WebGPU EP, on our own GPUDevice: ORT's conv kernels are
 // mature, and sharing the device lets the latents go in as a GPU buffer (Tensor.fromGpuBuffer)
 // with no round trip through the CPU. The decoder works frame by frame (2D convs, models/train/
-// vae.py): latents (F, C, h, w) → frames (F, 3, 8h, 8w) in about [-1, 1].
+// vae.py): latents (F, C, h, w) → frames (F, 3, s·h, s·w) in about [-1, 1], s = latent.spatial_factor.
 //
 // ORT build: `onnxruntime-web/webgpu`, the native C++ WebGPU EP, whose session option
 // `{ name: 'webgpu', device }` runs the session on a device we pass (tests/gpu/onnx_browser.spec.ts
@@ -51,7 +51,7 @@ export class VaeDecoder {
 
   /**
    * Decodes the latents in `latents` (F, C, h, w) f32, a STORAGE buffer of our device, to frames
-   * (F, 3, 8h, 8w) f32. The output is read back to the CPU: that read, once per window, is where
+   * (F, 3, s·h, s·w) f32. The output is read back to the CPU: that read, once per window, is where
    * the frames leave the GPU for the video encoder.
    */
   async decode(latents: GPUBuffer, dims: readonly [number, number, number, number]): Promise<{ data: Float32Array; dims: number[] }> {

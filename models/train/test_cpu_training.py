@@ -1,0 +1,123 @@
+"""The CPU road of training on the tiny config: the latent cache (built, resumed, drawn from), the
+precision probe, and a DiT run killed (SIGKILL) while it trains that resumes from its last
+checkpoint and computes the same losses, step for step, as a run that was never interrupted."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import torch
+
+import checkpoint
+import latent_cache
+import train_common
+from config import load_config
+from vae import VAE
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIT_ARGS = ['--config', 'tiny-test', '--batch', '3', '--eval-clips', '1', '--seed', '11', '--log-every', '1',
+            '--ckpt-minutes', '0', '--warmup', '2']
+
+
+def logged_losses(folder):
+    """{step: loss} from a run's log.jsonl (a resumed run appends to the same log)."""
+    out = {}
+    with open(os.path.join(folder, 'log.jsonl')) as f:
+        for line in f:
+            record = json.loads(line)
+            if 'loss' in record and 'step' in record:
+                out[record['step']] = record['loss']
+    return out
+
+
+def checkpoint_step(folder):
+    try:
+        return checkpoint.load(folder)[1]['step']
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        return -1
+
+
+class CpuTrainingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        cls.cfg = load_config('tiny-test')
+        torch.manual_seed(0)
+        cls.vae = VAE(cls.cfg['vae']).eval().requires_grad_(False)
+        cls.cache = os.path.join(cls.tmp, 'latents')
+        latent_cache.save_vae(cls.cache, cls.vae, {'stage': 'vae', 'step': 0, 'latent_scale': [1.0] * 4})
+        latent_cache.build(cls.cfg, cls.vae, cls.cache, shards=3, clips_per_shard=3, frames=4, seed=2, log=lambda m: None)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_cache_shards_resume_and_draw_windows_with_fresh_captions(self):
+        self.assertEqual(latent_cache.build(self.cfg, self.vae, self.cache, shards=3, clips_per_shard=3, frames=4,
+                                            seed=2, log=lambda m: None), 0)     # every shard is there already
+        cache = latent_cache.LatentCache(self.cache)
+        self.assertEqual(cache.clips(), 9)
+        self.assertEqual(sorted(cache.buckets), ['16:9', '1:1', '9:16'])
+        latents, specs = cache.buckets['1:1']
+        self.assertEqual(tuple(latents.shape), (3, 4, 4, 8, 8))                # (N, C, F, 64/8, 64/8)
+        x0, captions = cache.draw('1:1', 16, 2, torch.Generator().manual_seed(0))
+        self.assertEqual(tuple(x0.shape), (16, 4, 2, 8, 8))
+        windows = {tuple(latents[i, :, o:o + 2].flatten()[:4].tolist()) for i in range(3) for o in range(3)}
+        self.assertTrue(all(tuple(x.to(torch.float16).flatten()[:4].tolist()) in windows for x in x0))
+        self.assertGreater(len(set(captions)), 3)                              # paraphrases, not one caption per clip
+        # the stored specs are the scenes: re-rendering one gives the cached latents
+        from world import render
+        video = render([specs[0]], 64, 64, 4, self.cfg['latent']['frame_rate'])
+        from data import encode
+        self.assertLess((encode(self.vae, video)[0].half().float() - latents[0].float()).abs().max().item(), 1e-2)
+
+    def test_probe_picks_the_faster_precision(self):
+        probe = train_common.probe_cpu(seconds=0.2, n=256)
+        self.assertEqual(probe['threads'], os.cpu_count())
+        faster = 'bf16' if probe['bf16_gflops'] > 1.2 * probe['f32_gflops'] else 'f32'
+        self.assertEqual(probe['chosen'], faster)
+        self.assertEqual(train_common.CPU_PRECISION['dtype'], faster)
+
+    def run_dit(self, out, *extra, kill_after_checkpoint=None):
+        cmd = [sys.executable, os.path.join(HERE, 'train_dit.py'), *DIT_ARGS, '--out', out, *extra]
+        proc = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kill_after_checkpoint is None:
+            _, err = proc.communicate(timeout=600)
+            self.assertEqual(proc.returncode, 0, err.decode()[-2000:])
+            return None
+        deadline = time.monotonic() + 600
+        while checkpoint_step(out) < kill_after_checkpoint:
+            self.assertIsNone(proc.poll(), 'the run ended before it could be killed')
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)                                       # mid-step: it goes on training
+        proc.wait()
+        proc.stderr.close()
+        return checkpoint_step(out)
+
+    def test_killed_run_resumes_with_the_uninterrupted_losses(self):
+        steps = 8
+        whole = os.path.join(self.tmp, 'whole')
+        self.run_dit(whole, '--latent-cache', self.cache, '--steps', str(steps), '--ckpt-every', '0')
+        cut = os.path.join(self.tmp, 'cut')
+        saved = self.run_dit(cut, '--latent-cache', self.cache, '--steps', '1000', '--ckpt-every', '3',
+                             kill_after_checkpoint=3)
+        self.assertGreaterEqual(saved, 3)
+        self.assertLess(saved, steps)
+        self.assertTrue(os.path.exists(os.path.join(cut, checkpoint.OPTIMIZER_FILE)))
+        self.run_dit(cut, '--latent-cache', self.cache, '--resume', cut, '--steps', str(steps), '--ckpt-every', '0')
+        a, b = logged_losses(whole), logged_losses(cut)
+        for step in range(saved + 1, steps + 1):                               # every step after the checkpoint
+            self.assertAlmostEqual(b[step], a[step], delta=1e-5 * max(1.0, abs(a[step])), msg=f'step {step}')
+        meta = checkpoint.load(cut)[1]
+        self.assertEqual(meta['step'], steps)
+        self.assertGreater(meta['machine_seconds'], 0)
+
+
+if __name__ == '__main__':
+    unittest.main()
