@@ -95,8 +95,8 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def export_onnx(cfg, models, out_dir, blobs):
-    """The four ONNX graphs, weights linked into the safetensors."""
+def export_onnx(cfg, models, out_dir, blobs, names=None):
+    """The four ONNX graphs (or those in `names`), weights linked into the safetensors."""
     import onnx
     from onnx_export import double_to_float, export, link_external_f16, strip_names
 
@@ -119,7 +119,7 @@ def export_onnx(cfg, models, out_dir, blobs):
             self.decoder = decoder
 
         def forward(self, latents):                                   # (N, C, h, w)
-            return self.decoder(latents)                              # (N, 3, 8h, 8w)
+            return self.decoder(latents)                              # (N, 3, s·h, s·w)
 
     graphs = {
         'text_encoder': (models['text_encoder'],
@@ -139,6 +139,8 @@ def export_onnx(cfg, models, out_dir, blobs):
     }
     written = []
     for name, (module, args, inputs, outputs, axes) in graphs.items():
+        if names is not None and name not in names:
+            continue
         part = 'vae' if name.startswith('vae') else name
         model = export(module, args, inputs, outputs, axes)
         n = link_external_f16(model, blobs[part], part + '.safetensors')

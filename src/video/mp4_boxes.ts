@@ -32,7 +32,7 @@ export function childBoxes(view: DataView, from: number, to: number): Box[] {
     } else if (size === 0) {
       size = to - at;
     }
-    if (size < payload - at || at + size > to) throw new Mp4FormatError(`the ${type} box at byte ${at} claims ${size} bytes, past the end of the file`);
+    if (size < payload - at || at + size > to) throw new Mp4FormatError(`the ${type} box at byte ${at} claims ${size} bytes, past the end of the file: the file is cut off`);
     boxes.push({ type, start: at, payload, end: at + size });
     at += size;
   }

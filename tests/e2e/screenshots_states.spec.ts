@@ -31,7 +31,7 @@ test('screenshots of the main states: downloading, empty, generating, result, hi
   });
   await page.goto('/');
   await expect(page.getByTestId('model-progress-text')).toContainText('dit.safetensors'); // the held file: the bar waits on it
-  await expect(page.getByTestId('model-status')).toContainText('Downloading the model (1.9 MB) — only this once');
+  await expect(page.getByTestId('model-status')).toContainText('Downloading the model (1.8 MB) — only this once');
   await shoot(page, 'downloading');
   release();
 

@@ -40,11 +40,20 @@ test('an extended clip is the earlier clip\'s frames then the new ones; the same
   expect(extended).toMatchObject({ frameCount: 6, earlierFrames: 4, width: 64, height: 64 });
   // Progress told the page from the first event on which frames are the earlier clip's.
   expect(extended.earlierSeen).toEqual(['4/6']);
-  // The earlier frames went through the codec once (made → MP4 → decoded here): close to what
-  // was made. Random-weight frames are noise, which H.264 keeps worst: measured 30.2–30.6 dB.
-  const psnrs = earlier.frames!.map((frame, i) => psnrRgba(Uint8Array.from(frame), Uint8Array.from(extended.frames![i]!)));
-  console.log(`earlier frames in the extended clip vs as first made: PSNR ${psnrs.map((p) => p.toFixed(1)).join(', ')} dB; given-media time ${extended.timings?.given?.toFixed(0)} ms`);
-  for (const psnr of psnrs) expect(psnr).toBeGreaterThan(26);
+  // The earlier frames went through the codec once (made → MP4 → decoded here): each is closer to
+  // the frame it was made as than to any other earlier frame. Random-weight frames are pixel-level
+  // noise (tiny-test's decoder ends in a pixel shuffle), which H.264 keeps worst: measured 19.8–20.3 dB
+  // (30.2–30.6 dB with the smoother noise of the VAE before it), and 18.3 dB at most between
+  // different frames, which look much alike.
+  const earlierFrames = earlier.frames!.map((frame) => Uint8Array.from(frame));
+  const kept = extended.frames!.slice(0, earlierFrames.length).map((frame) => Uint8Array.from(frame));
+  const psnrs = earlierFrames.map((frame, i) => psnrRgba(frame, kept[i]!));
+  const others = earlierFrames.flatMap((frame, i) => kept.filter((_, j) => j !== i).map((other) => psnrRgba(frame, other)));
+  console.log(`earlier frames in the extended clip vs as first made: PSNR ${psnrs.map((p) => p.toFixed(1)).join(', ')} dB (vs other frames: at most ${Math.max(...others).toFixed(1)} dB); given-media time ${extended.timings?.given?.toFixed(0)} ms`);
+  for (const psnr of psnrs) {
+    expect(psnr).toBeGreaterThan(17);
+    expect(psnr).toBeGreaterThan(Math.max(...others) + 0.5);
+  }
   // The new frames continue the earlier clip: not the frames the same seed makes from nothing.
   expect(extended.frameHashes.slice(4)).not.toEqual(plain.frameHashes);
   expect(new Set(extended.frameHashes).size).toBe(6);

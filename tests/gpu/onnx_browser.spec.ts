@@ -71,11 +71,14 @@ test('VAE decoder and encoder on the WebGPU EP match the PyTorch goldens', async
   for (const run of [decoder, encoder]) {
     const nodes = run.nodesPerEp;
     test.info().annotations.push({ type: 'placement', description: JSON.stringify(nodes) });
-    // The convolutions, norms and resizes run on the WebGPU EP (JSEP names itself JsExecutionProvider).
-    // At most 9 nodes stay on the CPU: the Cast(double→float) of F.normalize's eps constant, one per
-    // norm, which ORT places on the CPU on purpose (constant-only; WebGPU has no f64).
-    expect(nodes.JsExecutionProvider ?? 0).toBeGreaterThan(100);
-    expect(nodes.CPUExecutionProvider ?? 0).toBeLessThanOrEqual(9);
+    // The convolutions, norms, resizes and the pixel shuffle run on the WebGPU EP (JSEP names itself
+    // JsExecutionProvider): over 90 % of the nodes. At most 9 stay on the CPU: the Cast(double→float)
+    // of F.normalize's eps constant, one per norm, which ORT places on the CPU on purpose
+    // (constant-only; WebGPU has no f64).
+    const onGpu = nodes.JsExecutionProvider ?? 0;
+    const onCpu = nodes.CPUExecutionProvider ?? 0;
+    expect(onGpu).toBeGreaterThan(0.9 * (onGpu + onCpu));
+    expect(onCpu).toBeLessThanOrEqual(9);
   }
 });
 

@@ -1,0 +1,50 @@
+"""Ship the trained VAE alone (part 1 of zoetrope-s's training): vae.safetensors (f16, the latent
+scale folded in) and vae_encoder.onnx / vae_decoder.onnx, whose initializers point into it, into
+models/<config>/. export_zoetrope_s.py later writes every part and the manifest; until then the
+app does not list zoetrope-s (no manifest.json), and these files are what the next stage trains on.
+
+    /usr/bin/python3 models/train/export_vae.py .cache/train/latents/vae [--config zoetrope-s]
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+import checkpoint
+import safetensors_io as st
+from config import load_config
+from export_zoetrope_s import FILE_LIMIT, MIB, MODELS_LIMIT, models_dir_bytes
+from make_tiny import ROOT, export_onnx
+from model import build_models
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('checkpoint', help='VAE checkpoint folder (the latent cache\'s vae/: scale folded)')
+    p.add_argument('--config', default='zoetrope-s')
+    p.add_argument('--out', help='default models/<config name>')
+    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    cfg = load_config(args.config)
+    models = build_models(cfg)
+    meta = checkpoint.load_into(args.checkpoint, {'vae': models['vae']})
+    if 'latent_scale' not in meta:
+        raise SystemExit(f'{args.checkpoint}: no latent scale folded in (use the latent cache\'s vae/ folder)')
+    out = args.out or os.path.join(ROOT, 'models', cfg['name'])
+    os.makedirs(out, exist_ok=True)
+    tensors = {k: v.half() for k, v in models['vae'].state_dict().items()}
+    blob = st.save(os.path.join(out, 'vae.safetensors'), tensors, {'format': 'pt', 'model': cfg['name'], 'part': 'vae'})
+    with torch.no_grad():
+        models['vae'].load_state_dict({k: v.float() for k, v in tensors.items()})   # the shipped numbers
+    files = ['vae.safetensors'] + export_onnx(cfg, models, out, {'vae': blob}, names=('vae_encoder', 'vae_decoder'))
+    for f in files:
+        if os.path.getsize(os.path.join(out, f)) > FILE_LIMIT:
+            raise SystemExit(f'{f} is over 16 MiB')
+    total = models_dir_bytes()
+    print(f'{out}: {files}; models/ in all {total / MIB:.2f} MiB of {MODELS_LIMIT / MIB:.0f}')
+    if total > MODELS_LIMIT:
+        raise SystemExit('over the 40 MiB budget for models/')
+
+
+if __name__ == '__main__':
+    main()
