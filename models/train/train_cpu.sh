@@ -49,8 +49,8 @@ case "${1:-}" in
       --shards "${SHARDS:-300}" --clips-per-shard 32 --frames 8 ;;
   dit)
     exec "$PY" models/train/train_dit.py --config zoetrope-s --latent-cache "$STATE/latents" --out "$STATE/dit" \
-      $(resume_if_there dit) --steps "${STEPS:-20000}" --batch 16 --lr 3e-4 --warmup 300 \
-      --decay-start "${DECAY_START:-12000}" --decay-end "${STEPS:-20000}" --ckpt-minutes 5 --log-every 50 ;;
+      $(resume_if_there dit) --steps "${STEPS:-5200}" --batch 16 --lr 3e-4 --warmup 300 \
+      --decay-start "${DECAY_START:-3000}" --decay-end "${STEPS:-5200}" --ckpt-minutes 5 --log-every 50 ;;
   bench)
     exec "$PY" models/train/bench_step.py --config zoetrope-s ;;
   *)

@@ -202,7 +202,7 @@ class DitTrainer:
         parts['grad_norm'] = torch.nn.utils.clip_grad_norm_(
             [p for m in self.trained().values() for p in m.parameters()], 1.0)
         self.opt.step()
-        return {k: float(v) for k, v in parts.items()}
+        return {k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in parts.items()}
 
     @torch.no_grad()
     def evaluate(self):

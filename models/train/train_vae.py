@@ -33,6 +33,8 @@ def parse_args(argv):
     p.add_argument('--kl', type=float, default=1e-4)
     p.add_argument('--edge', type=float, default=0.25)
     p.add_argument('--eval-clips', type=int, default=8, help='held-out clips per bucket for the PSNR')
+    p.add_argument('--deterministic', action='store_true',
+                   help='decode the encoder mean (no posterior sample): faster to sharpen; the KL still bounds the latents')
     p.add_argument('--crop', type=int, default=None,
                    help='train on one random crop of this side per frame (default: 128 on the CPU, none on CUDA)')
     return p.parse_args(argv)
@@ -82,7 +84,9 @@ class VaeTrainer:
         with autocast(self.device):
             moments = self.vae.encoder(images).float()
             mean, logvar = moments[:, :c], moments[:, c:].clamp(-30.0, 20.0)
-            z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g).to(mean.device)
+            z = mean
+            if not self.args.deterministic:
+                z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g).to(mean.device)
             rec = self.vae.decoder(z).float()
         l1 = (rec - images).abs().mean()
         l2 = (rec - images).pow(2).mean()
@@ -104,7 +108,7 @@ class VaeTrainer:
         parts['loss'].backward()
         torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 1.0)
         self.opt.step()
-        return {k: float(v) for k, v in parts.items()}
+        return {k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in parts.items()}
 
     @torch.no_grad()
     def evaluate(self):
