@@ -47,9 +47,15 @@ def spec_from_json(d):
 
 
 @torch.no_grad()
-def build_shard(cfg, vae, folder, k, clips, frames, seed):
-    """Render and encode shard k (bucket k mod #buckets) and write it atomically."""
-    name, (h, w) = buckets(cfg)[k % len(buckets(cfg))]
+def scaled(hw, scale, multiple=32):
+    """A bucket's (height, width) times scale, kept a multiple of spatial_factor × patch."""
+    return tuple(max(multiple, round(s * scale / multiple) * multiple) for s in hw)
+
+
+def build_shard(cfg, vae, folder, k, clips, frames, seed, scale=1.0):
+    """Render and encode shard k (bucket k mod #buckets, its size times scale) and write it atomically."""
+    name, hw = buckets(cfg)[k % len(buckets(cfg))]
+    h, w = scaled(hw, scale, cfg['latent']['spatial_factor'] * cfg['dit']['patch'][1])
     g = step_generator(seed, k)
     specs = [sample_scene(g, 'train') for _ in range(clips)]
     video = render(specs, h, w, frames, cfg['latent']['frame_rate'])            # (N, 3, F, H, W)
@@ -59,15 +65,17 @@ def build_shard(cfg, vae, folder, k, clips, frames, seed):
     os.replace(tmp, shard_path(folder, k))
 
 
-def build(cfg, vae, folder, shards, clips_per_shard=32, frames=8, seed=0, log=print):
-    """Shards 0 .. shards-1 (those missing). The VAE must already have its latent scale folded."""
+def build(cfg, vae, folder, shards, clips_per_shard=32, frames=8, seed=0, log=print, scale=1.0):
+    """Shards 0 .. shards-1 (those missing). The VAE must already have its latent scale folded.
+    scale < 1 renders smaller clips (scale 0.5: 128 px short side, 64 DiT tokens a window): a
+    low-resolution phase of training sees 4x the clips per hour (models/train/README.md)."""
     os.makedirs(folder, exist_ok=True)
     done = 0
     start = time.monotonic()
     for k in range(shards):
         if os.path.exists(shard_path(folder, k)):
             continue
-        build_shard(cfg, vae, folder, k, clips_per_shard, frames, seed)
+        build_shard(cfg, vae, folder, k, clips_per_shard, frames, seed, scale)
         done += 1
         if done % 10 == 0:
             s = time.monotonic() - start
@@ -135,6 +143,7 @@ def main(argv=None):
     p.add_argument('--clips-per-shard', type=int, default=32)
     p.add_argument('--frames', type=int, default=8)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--scale', type=float, default=1.0, help='clip size times this (0.5: 128 px short side)')
     p.add_argument('--scale-batches', type=int, default=4, help='batches per bucket for the latent scale')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     print('cpu', probe_cpu(), flush=True)
@@ -142,6 +151,9 @@ def main(argv=None):
     vae = VAE(cfg['vae']).eval().requires_grad_(False)
     if os.path.isdir(vae_folder(args.out)):
         meta = checkpoint.load_into(vae_folder(args.out), {'vae': vae})
+    elif 'latent_scale' in checkpoint.load(args.vae)[1]:                # another cache's vae/: folded already
+        meta = checkpoint.load_into(args.vae, {'vae': vae})
+        save_vae(args.out, vae, meta)
     else:
         meta = checkpoint.load_into(args.vae, {'vae': vae})
         videos = (world_clips(cfg, batch_size_for(cfg, hw, 16), hw, cfg['chunk']['latent_frames'],
@@ -154,7 +166,7 @@ def main(argv=None):
         save_vae(args.out, vae, meta)
         print('latent scale folded:', meta['latent_scale'], flush=True)
     n = build(cfg, vae, args.out, args.shards, args.clips_per_shard, args.frames, args.seed,
-              log=lambda m: print(m, flush=True))
+              log=lambda m: print(m, flush=True), scale=args.scale)
     print(f'latent cache: {n} new shards in {args.out}', flush=True)
 
 

@@ -76,6 +76,14 @@ class CpuTrainingTest(unittest.TestCase):
         from data import encode
         self.assertLess((encode(self.vae, video)[0].half().float() - latents[0].float()).abs().max().item(), 1e-2)
 
+    def test_a_scaled_cache_holds_smaller_clips(self):
+        small = os.path.join(self.tmp, 'latents-small')
+        latent_cache.build(self.cfg, self.vae, small, shards=3, clips_per_shard=2, frames=2, seed=4, log=lambda m: None,
+                           scale=0.5)
+        cache = latent_cache.LatentCache(small)
+        self.assertEqual(tuple(cache.buckets['1:1'][0].shape), (2, 4, 2, 4, 4))         # 32² pixels
+        self.assertEqual(tuple(cache.buckets['16:9'][0].shape[-2:]), (4, 8))           # 32 × 64 (112/2 = 56 → 64)
+
     def test_probe_picks_the_faster_precision(self):
         probe = train_common.probe_cpu(seconds=0.2, n=256)
         self.assertEqual(probe['threads'], os.cpu_count())

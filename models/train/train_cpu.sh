@@ -3,6 +3,7 @@
 #
 #   bash models/train/train_cpu.sh vae     # the VAE, until its step target
 #   bash models/train/train_cpu.sh cache   # render + encode world clips into the latent cache
+#   bash models/train/train_cpu.sh cache-small   # the same at 128 px, for a low-resolution phase
 #   bash models/train/train_cpu.sh dit     # text encoder + DiT on the cache
 #   bash models/train/train_cpu.sh bench   # a DiT step's share of the matmul rate, world frames/s
 #
@@ -45,8 +46,13 @@ case "${1:-}" in
       --steps 6000 --lr 3e-4 --batch 8 --frames 2 --crop 128 --warmup 200 --decay-start 2500 --decay-end 6000 \
       --ckpt-minutes 5 --log-every 50 --eval-clips 8 ;;
   cache)
+    # 256 px clips; the latent scale is measured and folded into the VAE copy in latents/vae/.
     exec "$PY" models/train/latent_cache.py --config zoetrope-s --vae "$STATE/vae" --out "$STATE/latents" \
       --shards "${SHARDS:-300}" --clips-per-shard 32 --frames 8 ;;
+  cache-small)
+    # 128 px clips (64 tokens a window) for a low-resolution phase; other scenes (seed 1), same folded VAE.
+    exec "$PY" models/train/latent_cache.py --config zoetrope-s --vae "$STATE/latents/vae" --out "$STATE/latents-128" \
+      --shards "${SHARDS:-600}" --clips-per-shard 32 --frames 8 --scale 0.5 --seed 1 ;;
   dit)
     exec "$PY" models/train/train_dit.py --config zoetrope-s --latent-cache "$STATE/latents" --out "$STATE/dit" \
       $(resume_if_there dit) --steps "${STEPS:-5200}" --batch 16 --lr 3e-4 --warmup 300 \
@@ -54,6 +60,6 @@ case "${1:-}" in
   bench)
     exec "$PY" models/train/bench_step.py --config zoetrope-s ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2 ;;
 esac
