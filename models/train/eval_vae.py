@@ -1,7 +1,7 @@
 """Held-out reconstruction quality of a VAE checkpoint: PSNR per aspect bucket and per style, a PNG of
 reconstructions beside their originals, and the figures in models/<config>/metrics.json ("vae").
 
-    python3 models/train/eval_vae.py --vae .cache/train/vae [--clips 60] [--write-metrics]
+    python3 models/train/eval_vae.py --vae models/zoetrope-s/vae.safetensors [--clips 60] [--write-metrics]
 
 Held-out split (scenes with a held-out combination, never trained on), full frames of every bucket,
 decoding the encoder's mean as inference does. PSNR is per frame over [-1, 1] (peak-to-peak 2) and
@@ -15,6 +15,7 @@ import sys
 import torch
 
 import checkpoint
+import safetensors_io as st
 from config import load_config
 from data import buckets
 from model import VAE
@@ -62,9 +63,19 @@ def save_pairs_png(pairs, path):
     Image.fromarray(to_u8(torch.cat([top, bottom], dim=1))).save(path, optimize=True)
 
 
+def metrics_path(cfg_name):
+    return os.path.join(ROOT, 'models', cfg_name, 'metrics.json')
+
+
+def read_metrics(cfg_name):
+    path = metrics_path(cfg_name)
+    return json.load(open(path)) if os.path.exists(path) else {}
+
+
 def update_metrics(cfg_name, section, values):
-    path = os.path.join(ROOT, 'models', cfg_name, 'metrics.json')
-    metrics = json.load(open(path)) if os.path.exists(path) else {}
+    """Merge values into one section of models/<config>/metrics.json (other sections kept)."""
+    path = metrics_path(cfg_name)
+    metrics = read_metrics(cfg_name)
     metrics.setdefault(section, {}).update(values)
     with open(path, 'w') as f:
         json.dump(metrics, f, indent=1, sort_keys=True)
@@ -75,7 +86,7 @@ def update_metrics(cfg_name, section, values):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--config', default='zoetrope-s')
-    p.add_argument('--vae', required=True, help='checkpoint folder')
+    p.add_argument('--vae', required=True, help='a checkpoint folder, or a shipped vae.safetensors (f16)')
     p.add_argument('--clips', type=int, default=60, help='held-out clips per bucket')
     p.add_argument('--png', help='where to write the reconstructions (default: models/<config>/samples/vae_reconstructions.png)')
     p.add_argument('--write-metrics', action='store_true', help='record the figures in models/<config>/metrics.json')
@@ -83,7 +94,7 @@ def main(argv=None):
     probe_cpu(seconds=0.2, n=512)
     cfg = load_config(args.config)
     vae = VAE(cfg['vae']).eval()
-    meta = checkpoint.load_into(args.vae, {'vae': vae})
+    meta = load_vae(args.vae, vae)
     result, pairs = evaluate(cfg, vae, args.clips)
     result['step'] = meta.get('step')
     if 'machine_seconds' in meta:
@@ -91,10 +102,21 @@ def main(argv=None):
     png = args.png or os.path.join(ROOT, 'models', args.config, 'samples', 'vae_reconstructions.png')
     save_pairs_png(pairs[:6], png)
     if args.write_metrics:
-        update_metrics(args.config, 'vae', result)
+        row = {k: result[k] for k in ('step', 'machine_hours', 'psnr_db_heldout') if k in result}
+        curve = [r for r in read_metrics(args.config).get('vae', {}).get('learning_curve', []) if r.get('step') != row.get('step')]
+        update_metrics(args.config, 'vae', {**result, 'learning_curve': curve + [row]})
         update_metrics(args.config, 'geometry', geometry(cfg))
     print(json.dumps(result, indent=1))
     return result
+
+
+def load_vae(path, vae):
+    """Weights from a checkpoint folder or a shipped f16 file; returns the meta (step, machine time)."""
+    if os.path.isdir(path):
+        return checkpoint.load_into(path, {'vae': vae})
+    tensors, metadata = st.load(path)
+    vae.load_state_dict({k: v.float() for k, v in tensors.items()})
+    return {k: json.loads(metadata[k]) for k in ('step', 'machine_seconds') if k in metadata}
 
 
 def geometry(cfg):

@@ -131,7 +131,6 @@ def main(argv=None):
 
     import latent_scale
     from config import load_config
-    from data import batch_size_for, world_clips
     from model import VAE
     from train_common import probe_cpu
 
@@ -155,14 +154,7 @@ def main(argv=None):
         meta = checkpoint.load_into(args.vae, {'vae': vae})
         save_vae(args.out, vae, meta)
     else:
-        meta = checkpoint.load_into(args.vae, {'vae': vae})
-        videos = (world_clips(cfg, batch_size_for(cfg, hw, 16), hw, cfg['chunk']['latent_frames'],
-                              step_generator(args.seed + 104729, i * 16 + j), 'cpu')[0]
-                  for i in range(args.scale_batches) for j, (_, hw) in enumerate(buckets(cfg)))
-        rms, mean = latent_scale.measure(vae, videos)
-        latent_scale.fold(vae, rms)
-        meta = {**meta, 'latent_scale': [round(float(x), 6) for x in rms],
-                'latent_mean': [round(float(x), 6) for x in mean]}
+        meta = {**checkpoint.load_into(args.vae, {'vae': vae}), **latent_scale.measure_and_fold(cfg, vae, args.seed, args.scale_batches)}
         save_vae(args.out, vae, meta)
         print('latent scale folded:', meta['latent_scale'], flush=True)
     n = build(cfg, vae, args.out, args.shards, args.clips_per_shard, args.frames, args.seed,

@@ -41,3 +41,17 @@ def fold(vae, scale):
     conv_out.bias[:c] /= s
     conv_out.bias[c:] -= 2 * torch.log(s)
     conv_in.weight *= s[None, :, None, None]
+
+
+@torch.no_grad()
+def measure_and_fold(cfg, vae, seed=0, batches=4, clips=16, device='cpu'):
+    """Measure the scale on world clips of every bucket (`batches` batches each, clips shrinking with
+    the bucket's area) and fold it in; returns the meta to record ('latent_scale', 'latent_mean')."""
+    from data import batch_size_for, buckets, world_clips
+    from train_common import step_generator
+    videos = (world_clips(cfg, batch_size_for(cfg, hw, clips), hw, cfg['chunk']['latent_frames'],
+                          step_generator(seed + 104729, i * 16 + j), device)[0]
+              for i in range(batches) for j, (_, hw) in enumerate(buckets(cfg)))
+    rms, mean = measure(vae, videos)
+    fold(vae, rms)
+    return {'latent_scale': [round(float(x), 6) for x in rms], 'latent_mean': [round(float(x), 6) for x in mean]}

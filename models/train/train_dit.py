@@ -83,16 +83,7 @@ def load_vae(folder, cfg, device):
 
 def fold_latent_scale(vae, cfg, args, device):
     """Measure the latents' per-channel RMS on world clips of every bucket and fold it into the VAE."""
-    def clips():
-        for i in range(args.scale_batches):
-            for j, (_, hw) in enumerate(buckets(cfg)):
-                g = step_generator(args.seed + 104729, i * 16 + j)
-                with autocast(device):
-                    yield world_clips(cfg, batch_size_for(cfg, hw, args.batch), hw, cfg['chunk']['latent_frames'],
-                                      g, device)[0]
-    rms, mean = latent_scale.measure(vae, clips())
-    latent_scale.fold(vae, rms)
-    return {'latent_scale': [round(float(x), 6) for x in rms], 'latent_mean': [round(float(x), 6) for x in mean]}
+    return latent_scale.measure_and_fold(cfg, vae, args.seed, args.scale_batches, args.batch, device)
 
 
 class DitTrainer:
