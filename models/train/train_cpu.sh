@@ -38,11 +38,17 @@ pick_python() {
 }
 PY=$(pick_python)
 resume_if_there() { if [ -d "$STATE/$1" ] || [ -d "$STATE/$1.old" ]; then echo --resume "$STATE/$1"; fi; }
+# The checkpoint gone (a fresh machine): start again from the weights committed at the last stop.
+vae_start() {
+  local from; from=$(resume_if_there vae)
+  if [ -z "$from" ] && [ -f models/zoetrope-s/vae.safetensors ]; then from="--init-weights models/zoetrope-s/vae.safetensors"; fi
+  echo $from
+}
 
 case "${1:-}" in
   vae)
     # 16 crops of 128² a step (8 clips x 2 frames); the cosine decay ends with the run.
-    exec "$PY" models/train/train_vae.py --config zoetrope-s --out "$STATE/vae" $(resume_if_there vae) \
+    exec "$PY" models/train/train_vae.py --config zoetrope-s --out "$STATE/vae" $(vae_start) \
       --steps 6000 --lr 3e-4 --batch 8 --frames 2 --crop 128 --warmup 200 --decay-start 2500 --decay-end 6000 \
       --ckpt-minutes 5 --log-every 50 --eval-clips 8 ;;
   cache)

@@ -13,12 +13,14 @@ One stage: /usr/bin/python3 models/train/train_vae.py --config zoetrope-s --minu
 --ckpt-every steps and at the end, and <out>/log.jsonl (loss; held-out PSNR in dB at the end).
 """
 import argparse
+import json
 import math
 import sys
 
 import torch
 
 import checkpoint
+import safetensors_io as st
 from config import load_config
 from data import batch_size_for, bucket_at, buckets, world_clips
 from train_common import (Log, add_stage_args, adamw, autocast, pick_device, probe_cpu, run_loop,
@@ -33,6 +35,8 @@ def parse_args(argv):
     p.add_argument('--kl', type=float, default=1e-4)
     p.add_argument('--edge', type=float, default=0.25)
     p.add_argument('--eval-clips', type=int, default=8, help='held-out clips per bucket for the PSNR')
+    p.add_argument('--init-weights', help='start from a shipped vae.safetensors (f16) at the step in its metadata, '
+                   'when the training checkpoint is gone (Adam restarts with a warm-up)')
     p.add_argument('--deterministic', action='store_true',
                    help='decode the encoder mean (no posterior sample): faster to sharpen; the KL still bounds the latents')
     p.add_argument('--crop', type=int, default=None,
@@ -62,6 +66,11 @@ class VaeTrainer:
         self.base_lr = args.lr or 2e-4
         self.opt = adamw(self.vae.parameters(), self.base_lr)
         self.crop = args.crop if args.crop is not None else default_crop(cfg, device)
+        if args.init_weights and not args.resume:
+            tensors, metadata = st.load(args.init_weights)
+            self.vae.load_state_dict({k: v.float() for k, v in tensors.items()})
+            self.meta = {k: json.loads(metadata[k]) for k in ('step', 'machine_seconds') if k in metadata}
+            self.start_step = self.meta.get('step', 0)
         if args.resume:
             self.meta = checkpoint.load_into(args.resume, {'vae': self.vae})
             self.start_step = self.meta['step']
