@@ -18,7 +18,7 @@ import checkpoint
 import latent_scale
 import safetensors_io as st
 from config import load_config
-from export_zoetrope_s import FILE_LIMIT, MIB, MODELS_LIMIT, models_dir_bytes
+from export_zoetrope_s import FILE_LIMIT, check_models_budget
 from make_tiny import ROOT, export_onnx
 from model import build_models
 
@@ -46,10 +46,8 @@ def main(argv=None):
     for f in files:
         if os.path.getsize(os.path.join(out, f)) > FILE_LIMIT:
             raise SystemExit(f'{f} is over 16 MiB')
-    total = models_dir_bytes()
-    print(f'{out}: {files}; models/ in all {total / MIB:.2f} MiB of {MODELS_LIMIT / MIB:.0f}')
-    if total > MODELS_LIMIT:
-        raise SystemExit('over the 40 MiB budget for models/')
+    print(f'{out}: {files}')
+    check_models_budget()
 
 
 if __name__ == '__main__':
