@@ -38,6 +38,21 @@ class TrainVaeTest(unittest.TestCase):
         self.assertTrue(all(math.isfinite(x) for x in losses))
         self.assertLess(sum(losses[-3:]) / 3, 0.9 * sum(losses[:3]) / 3, losses)
 
+    def test_crops_per_frame_renders_fewer_clips_for_the_same_batch(self):
+        rendered = []
+        real = train_vae.world_clips
+        def counting(cfg, batch, *rest):
+            rendered.append(batch)
+            return real(cfg, batch, *rest)
+        train_vae.world_clips = counting
+        try:
+            images, g = self.trainer('--batch', '4', '--crop', '32', '--crops-per-frame', '2').batch(0)
+        finally:
+            train_vae.world_clips = real
+        self.assertEqual(rendered, [2])                                       # 4 clips' worth of crops from 2 clips
+        self.assertEqual(tuple(images.shape), (8, 3, 32, 32))                 # 2 clips x 2 frames x 2 crops
+        self.assertFalse(torch.equal(images[0], images[1]))                   # two places in one frame
+
     def test_resume_draws_the_same_next_step(self):
         a = self.trainer()
         for step in range(2):

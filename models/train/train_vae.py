@@ -40,7 +40,12 @@ def parse_args(argv):
     p.add_argument('--deterministic', action='store_true',
                    help='decode the encoder mean (no posterior sample): faster to sharpen; the KL still bounds the latents')
     p.add_argument('--crop', type=int, default=None,
-                   help='train on one random crop of this side per frame (default: 128 on the CPU, none on CUDA)')
+                   help='train on random crops of this side (default: 128 on the CPU, none on CUDA)')
+    p.add_argument('--crops-per-frame', type=int, default=1,
+                   help='with --crop: crops cut from each rendered frame; the step renders --batch / this many '
+                        'clips, so it still trains on batch x frames crops (the render is a third of a CPU step)')
+    p.add_argument('--compile', action='store_true',
+                   help='torch.compile the encoder and decoder for training (PyTorch 2; 1.6x faster on a CPU step here)')
     return p.parse_args(argv)
 
 
@@ -66,6 +71,9 @@ class VaeTrainer:
         self.base_lr = args.lr or 2e-4
         self.opt = adamw(self.vae.parameters(), self.base_lr)
         self.crop = args.crop if args.crop is not None else default_crop(cfg, device)
+        self.encoder, self.decoder = self.vae.encoder, self.vae.decoder           # what training calls
+        if args.compile and hasattr(torch, 'compile'):
+            self.encoder, self.decoder = torch.compile(self.encoder), torch.compile(self.decoder)
         if args.init_weights and not args.resume:
             tensors, metadata = st.load(args.init_weights)
             self.vae.load_state_dict({k: v.float() for k, v in tensors.items()})
@@ -81,22 +89,23 @@ class VaeTrainer:
         """(images (N, 3, H, W), generator for the latent noise): a function of (seed, step)."""
         g = step_generator(self.args.seed, step)
         _, hw = bucket_at(self.cfg, step)
-        batch = self.args.batch if self.crop else batch_size_for(self.cfg, hw, self.args.batch)
+        per_frame = max(1, self.args.crops_per_frame) if self.crop else 1
+        batch = self.args.batch // per_frame if self.crop else batch_size_for(self.cfg, hw, self.args.batch)
         video, _ = world_clips(self.cfg, batch, hw, self.args.frames, g, self.device, split)
         images = frames_to_batch(video)
         if self.crop:
-            images = random_crops(images, self.crop, g)
+            images = random_crops(images.repeat_interleave(per_frame, dim=0), self.crop, g)
         return images, g
 
     def losses(self, images, g):
         c = self.cfg['vae']['latent_channels']
         with autocast(self.device):
-            moments = self.vae.encoder(images).float()
+            moments = self.encoder(images).float()
             mean, logvar = moments[:, :c], moments[:, c:].clamp(-30.0, 20.0)
             z = mean
             if not self.args.deterministic:
                 z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g).to(mean.device)
-            rec = self.vae.decoder(z).float()
+            rec = self.decoder(z).float()
         l1 = (rec - images).abs().mean()
         l2 = (rec - images).pow(2).mean()
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
