@@ -181,7 +181,7 @@ def run_loop(trainer, args, log, save):
     step = trainer.start_step
     first = step
     warmup_from = getattr(trainer, 'warmup_from', first)
-    losses = []
+    losses, since_log = [], []
     last_save = time.monotonic()
     while (args.steps is None or step < args.steps) and budget.another_step_fits():
         t0 = time.monotonic()
@@ -190,10 +190,13 @@ def run_loop(trainer, args, log, save):
         if not all(math.isfinite(v) for v in metrics.values()):
             raise FloatingPointError(f'step {step}: non-finite {metrics}')
         losses.append(metrics['loss'])
+        since_log.append(metrics)
         step += 1
         budget.record(time.monotonic() - t0)
         if step % args.log_every == 0 or step == first + 1:
-            log(step=step, lr=lr, s=round(budget.elapsed(), 1), **{k: float(v) for k, v in metrics.items()})
+            log(step=step, lr=lr, s=round(budget.elapsed(), 1), **{k: float(v) for k, v in metrics.items()},
+                **{f'{k}_mean': sum(m[k] for m in since_log) / len(since_log) for k in metrics})
+            since_log = []                                                # one step's loss is too noisy for a trend
         due = args.ckpt_minutes and time.monotonic() - last_save >= 60 * args.ckpt_minutes
         if (args.ckpt_every and step % args.ckpt_every == 0) or due:
             trainer.run_seconds = budget.elapsed()                      # machine time, for the checkpoint's meta
