@@ -2,6 +2,7 @@
 precision probe, and a DiT run killed (SIGKILL) while it trains that resumes from its last
 checkpoint and computes the same losses, step for step, as a run that was never interrupted."""
 import json
+import math
 import os
 import shutil
 import signal
@@ -83,6 +84,21 @@ class CpuTrainingTest(unittest.TestCase):
         cache = latent_cache.LatentCache(small)
         self.assertEqual(tuple(cache.buckets['1:1'][0].shape), (2, 4, 2, 4, 4))         # 32² pixels
         self.assertEqual(tuple(cache.buckets['16:9'][0].shape[-2:]), (4, 8))           # 32 × 64 (112/2 = 56 → 64)
+
+    def test_the_low_resolution_phase_draws_small_clips_then_full_size(self):
+        import train_dit
+        small = os.path.join(self.tmp, 'latents-phase')
+        latent_cache.build(self.cfg, self.vae, small, shards=3, clips_per_shard=2, frames=4, seed=5, log=lambda m: None,
+                           scale=0.5)
+        args = train_dit.parse_args([*DIT_ARGS, '--out', os.path.join(self.tmp, 'phase'), '--latent-cache', self.cache,
+                                     '--small-cache', small, '--small-steps', '3', '--small-batch', '5'])
+        trainer = train_dit.DitTrainer(self.cfg, args, torch.device('cpu'))
+        first, last_small, full = (trainer.batch(step)['x0'] for step in (0, 2, 3))  # steps 0 and 3: bucket 1:1
+        self.assertEqual(tuple(first.shape), (5, 4, 2, 4, 4))                  # 32² clips, --small-batch of them
+        small_9_16 = latent_cache.LatentCache(small).buckets['9:16'][0]
+        self.assertEqual(last_small.shape[-2:], small_9_16.shape[-2:])         # step 2 (bucket 9:16) is small too
+        self.assertEqual(tuple(full.shape), (3, 4, 2, 8, 8))                   # from step 3 on: 64² clips, --batch
+        self.assertTrue(all(math.isfinite(trainer.train_on(trainer.batch(s), 1e-3)['loss']) for s in (0, 3)))
 
     def test_probe_picks_the_faster_precision(self):
         probe = train_common.probe_cpu(seconds=0.2, n=256)

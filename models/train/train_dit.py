@@ -11,6 +11,9 @@ Per sample (sample.py has the engine's conventions this must match):
 Buckets take turns; every step is one bucket. bf16 autocast on CUDA; on the CPU the precision
 probe_cpu() measures faster. With --latent-cache (the CPU road) the clips come from a cache of
 rendered, encoded world clips (latent_cache.py) instead of being rendered and encoded every step.
+With --small-cache and --small-steps N, the first N steps are a low-resolution phase on a cache of
+half-size clips (a quarter of the tokens, so ~4x the clips an hour): colour, shape, background and
+motion are learnt there, and the full-size steps after it adapt the model to the app's size.
 
 The first stage starts from the trained VAE (--vae <folder>): it measures the latents' per-channel
 scale over world clips and folds it into the VAE (latent_scale.py). Every checkpoint holds all three
@@ -43,6 +46,11 @@ def add_dit_args(p):
     p.add_argument('--eval-clips', type=int, default=8)
     p.add_argument('--weight-decay', type=float, default=0.01)
     p.add_argument('--latent-cache', help='folder of latent_cache.py (its vae/ is the VAE; no rendering per step)')
+    p.add_argument('--small-cache', help='a latent cache of smaller clips (latent_cache.py --scale 0.5), made with '
+                   'the same VAE, for a low-resolution phase: steps below --small-steps draw from it')
+    p.add_argument('--small-steps', type=int, default=0, help='length of the low-resolution phase, in steps')
+    p.add_argument('--small-batch', type=int, default=None,
+                   help='clips per step in the low-resolution phase (default: 2 x --batch; 1/4 of the tokens each)')
     p.add_argument('--data-reuse', type=int, default=1,
                    help='steps that share one rendered, encoded batch (fresh noise, σ and masks each step)')
     return p
@@ -97,6 +105,9 @@ class DitTrainer:
         self.shift = args.train_shift or cfg['sampler']['shift']
         self.start_step, self.meta = 0, {}
         self.cache = LatentCache(args.latent_cache) if getattr(args, 'latent_cache', None) else None
+        self.small_cache = LatentCache(args.small_cache) if getattr(args, 'small_cache', None) else None
+        if self.small_cache and not self.cache:
+            raise SystemExit('--small-cache needs --latent-cache (the phase after it, and the VAE both share)')
         self.build()
         self.base_lr = args.lr or 3e-4
         params = [p for m in self.trained().values() for p in m.parameters()]
@@ -137,11 +148,12 @@ class DitTrainer:
             cfg = self.cfg
             g = step_generator(seed, index)
             _, hw = bucket_at(cfg, index)
-            b = batch_size_for(cfg, hw, self.args.batch)
+            small = self.in_small_phase(index) and split == 'train'
+            b = batch_size_for(cfg, hw, self.small_batch() if small else self.args.batch)
             frames = cfg['chunk']['latent_frames'] * cfg['latent']['temporal_factor']
             if self.cache and split == 'train':
                 name, _ = bucket_at(cfg, index)
-                x0, captions = self.cache.draw(name, b, frames, g)
+                x0, captions = (self.small_cache if small else self.cache).draw(name, b, frames, g)
                 self._clips_key, self._clips = key, (x0.to(self.device), captions)
                 return self._clips
             with autocast(self.device):
@@ -149,6 +161,14 @@ class DitTrainer:
                 x0 = encode(self.vae, video)                                  # (B, C, F, h, w) f32
             self._clips_key, self._clips = key, (x0, captions)
         return self._clips
+
+    def in_small_phase(self, index):
+        """Whether data batch `index` belongs to the low-resolution phase (the first --small-steps steps)."""
+        reuse = max(1, getattr(self.args, 'data_reuse', 1))
+        return self.small_cache is not None and index * reuse < getattr(self.args, 'small_steps', 0)
+
+    def small_batch(self):
+        return self.args.small_batch or 2 * self.args.batch
 
     def batch(self, step, split='train', seed=None):
         """Everything random about step `step`: its data batch and its own noise, σ, masks, dropout."""
