@@ -53,6 +53,22 @@ class TrainVaeTest(unittest.TestCase):
         self.assertEqual(tuple(images.shape), (8, 3, 32, 32))                 # 2 clips x 2 frames x 2 crops
         self.assertFalse(torch.equal(images[0], images[1]))                   # two places in one frame
 
+    def test_decoder_only_keeps_the_encoder_and_its_folded_scale(self):
+        a = self.trainer()
+        folder = os.path.join(self.tmp, 'folded')
+        a.meta['latent_scale'] = [0.5] * 4                                    # as the latent cache's vae/ has it
+        a.save(folder, 5)
+        b = self.trainer('--init-weights', folder, '--decoder-only')
+        self.assertEqual(b.start_step, 5)
+        before = {k: v.clone() for k, v in b.vae.state_dict().items()}
+        for step in range(3):
+            b.step(step, 3e-3)
+        after = b.vae.state_dict()
+        self.assertTrue(all(torch.equal(before[k], after[k]) for k in before if k.startswith('encoder.')))
+        self.assertTrue(any(not torch.equal(before[k], after[k]) for k in before if k.startswith('decoder.')))
+        b.save(folder, 8)
+        self.assertEqual(checkpoint.load(folder)[1]['latent_scale'], [0.5] * 4)
+
     def test_resume_draws_the_same_next_step(self):
         a = self.trainer()
         for step in range(2):

@@ -8,6 +8,9 @@ probe_cpu() measures faster. With --crop S (the CPU default), each rendered fram
 S×S crop: the VAE is convolutional, so crops teach it the same maps at a quarter of a 256² frame's
 cost, and a batch holds twice as many scenes as full frames would.
 
+With --decoder-only the encoder is frozen and only the decoder learns: the latents a DiT trains on
+stay as they are while its reconstructions get sharper (the stage after the encoder is final).
+
 One stage: /usr/bin/python3 models/train/train_vae.py --config zoetrope-s --minutes 9 --out $OUT/vae
 [--resume <checkpoint folder>]. Writes <out>/weights-*.safetensors (weights only, f32) every
 --ckpt-every steps and at the end, and <out>/log.jsonl (loss; held-out PSNR in dB at the end).
@@ -15,6 +18,7 @@ One stage: /usr/bin/python3 models/train/train_vae.py --config zoetrope-s --minu
 import argparse
 import json
 import math
+import os
 import sys
 
 import torch
@@ -35,8 +39,8 @@ def parse_args(argv):
     p.add_argument('--kl', type=float, default=1e-4)
     p.add_argument('--edge', type=float, default=0.25)
     p.add_argument('--eval-clips', type=int, default=8, help='held-out clips per bucket for the PSNR')
-    p.add_argument('--init-weights', help='start from a shipped vae.safetensors (f16) at the step in its metadata, '
-                   'when the training checkpoint is gone (Adam restarts with a warm-up)')
+    p.add_argument('--init-weights', help='start from a shipped vae.safetensors (f16) or a checkpoint folder, at the '
+                   'step in its metadata, when the training checkpoint is gone (Adam restarts with a warm-up)')
     p.add_argument('--deterministic', action='store_true',
                    help='decode the encoder mean (no posterior sample): faster to sharpen; the KL still bounds the latents')
     p.add_argument('--crop', type=int, default=None,
@@ -44,6 +48,9 @@ def parse_args(argv):
     p.add_argument('--crops-per-frame', type=int, default=1,
                    help='with --crop: crops cut from each rendered frame; the step renders --batch / this many '
                         'clips, so it still trains on batch x frames crops (the render is a third of a CPU step)')
+    p.add_argument('--decoder-only', action='store_true',
+                   help='train the decoder alone, the encoder frozen: the latents (and a DiT trained on them) stay '
+                        'valid while the reconstructions improve. Start it with --init-weights <folded VAE>')
     p.add_argument('--compile', action='store_true',
                    help='torch.compile the encoder and decoder for training (PyTorch 2; 1.6x faster on a CPU step here)')
     return p.parse_args(argv)
@@ -69,15 +76,15 @@ class VaeTrainer:
         self.vae = VAE(cfg['vae']).to(device)
         self.start_step, self.meta = 0, {}
         self.base_lr = args.lr or 2e-4
-        self.opt = adamw(self.vae.parameters(), self.base_lr)
+        if args.decoder_only:
+            self.vae.encoder.requires_grad_(False)
+        self.opt = adamw([p for p in self.vae.parameters() if p.requires_grad], self.base_lr)
         self.crop = args.crop if args.crop is not None else default_crop(cfg, device)
         self.encoder, self.decoder = self.vae.encoder, self.vae.decoder           # what training calls
         if args.compile and hasattr(torch, 'compile'):
             self.encoder, self.decoder = torch.compile(self.encoder), torch.compile(self.decoder)
         if args.init_weights and not args.resume:
-            tensors, metadata = st.load(args.init_weights)
-            self.vae.load_state_dict({k: v.float() for k, v in tensors.items()})
-            self.meta = {k: json.loads(metadata[k]) for k in ('step', 'machine_seconds') if k in metadata}
+            self.meta = load_weights(args.init_weights, self.vae)
             self.start_step = self.meta.get('step', 0)
         if args.resume:
             self.meta = checkpoint.load_into(args.resume, {'vae': self.vae})
@@ -99,7 +106,7 @@ class VaeTrainer:
 
     def losses(self, images, g):
         c = self.cfg['vae']['latent_channels']
-        with autocast(self.device):
+        with autocast(self.device), torch.set_grad_enabled(not self.args.decoder_only):
             moments = self.encoder(images).float()
             mean, logvar = moments[:, :c], moments[:, c:].clamp(-30.0, 20.0)
             z = mean
@@ -119,12 +126,14 @@ class VaeTrainer:
 
     def train_on(self, images, g, lr):
         self.vae.train()
+        if self.args.decoder_only:
+            self.vae.encoder.eval()
         for group in self.opt.param_groups:
             group['lr'] = lr
         parts = self.losses(images, g)
         self.opt.zero_grad(set_to_none=True)
         parts['loss'].backward()
-        torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_([p for p in self.vae.parameters() if p.requires_grad], 1.0)
         self.opt.step()
         return {k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in parts.items()}
 
@@ -143,10 +152,26 @@ class VaeTrainer:
         return out
 
     def save(self, folder, step):
-        meta = {'stage': 'vae', 'step': step, 'config': self.cfg['name']}
+        # a folded VAE's scale goes on with it (the decoder-only stage starts from the latent cache's copy)
+        meta = {**{k: self.meta[k] for k in FOLDED_KEYS if k in self.meta},
+                'stage': 'vae', 'step': step, 'config': self.cfg['name']}
         if hasattr(self, 'run_seconds'):
             meta['machine_seconds'] = round(self.meta.get('machine_seconds', 0.0) + self.run_seconds, 1)
         checkpoint.save(folder, {'vae': self.vae}, meta, optimizer=self.opt)
+
+
+FOLDED_KEYS = ('latent_scale', 'latent_mean')
+
+
+def load_weights(path, vae):
+    """A shipped f16 vae.safetensors or a checkpoint folder into vae; returns its meta (step, machine
+    time, and the latent scale where it was folded in)."""
+    if os.path.isdir(path):
+        meta = checkpoint.load_into(path, {'vae': vae})
+        return {k: meta[k] for k in ('step', 'machine_seconds', *FOLDED_KEYS) if k in meta}
+    tensors, metadata = st.load(path)
+    vae.load_state_dict({k: v.float() for k, v in tensors.items()})
+    return {k: json.loads(metadata[k]) for k in ('step', 'machine_seconds', *FOLDED_KEYS) if k in metadata}
 
 
 def default_crop(cfg, device, side=128):
