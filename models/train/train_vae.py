@@ -106,8 +106,9 @@ class VaeTrainer:
 
     def losses(self, images, g):
         c = self.cfg['vae']['latent_channels']
-        with autocast(self.device), torch.set_grad_enabled(not self.args.decoder_only):
-            moments = self.encoder(images).float()
+        with autocast(self.device):
+            with torch.set_grad_enabled(torch.is_grad_enabled() and not self.args.decoder_only):
+                moments = self.encoder(images).float()
             mean, logvar = moments[:, :c], moments[:, c:].clamp(-30.0, 20.0)
             z = mean
             if not self.args.deterministic:
