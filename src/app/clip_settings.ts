@@ -3,30 +3,24 @@
 // so a new model brings its own choices without code changes.
 import type { AspectRatio, GenerateRequest } from '../worker/api.ts';
 import type { ClipSettings } from '../store/history.ts';
+import { ASPECT_RATIOS, requestLimits, SHORT_SIDES, type RequestLimits } from '../worker/request_check.mjs';
 
 export type { ClipSettings };
+// The limits themselves live with the one request check every entry point uses.
+export { MAX_DURATION_SECONDS, MAX_PROMPT_CHARS, MAX_SEED, MAX_STEPS, MIN_STEPS } from '../worker/request_check.mjs';
 
+/** The duration slider's least value; shorter clips (down to one frame) come from links, the CLI and Extend. */
 export const MIN_DURATION_SECONDS = 1;
-export const MAX_DURATION_SECONDS = 60;
-export const MIN_STEPS = 1;
-export const MAX_STEPS = 50;
-export const MAX_PROMPT_CHARS = 500;
-export const MAX_SEED = 2 ** 32 - 1;
 
-export const ASPECTS: readonly { value: AspectRatio; label: string }[] = [
-  { value: '16:9', label: '16:9 landscape' },
-  { value: '1:1', label: '1:1 square' },
-  { value: '9:16', label: '9:16 portrait' },
-];
+const ASPECT_LABELS: Record<AspectRatio, string> = { '16:9': '16:9 landscape', '1:1': '1:1 square', '9:16': '9:16 portrait' };
+export const ASPECTS: readonly { value: AspectRatio; label: string }[] = ASPECT_RATIOS.map((value) => ({ value, label: ASPECT_LABELS[value] }));
 
+const TIER_NAMES: Record<number, string> = { 64: 'Test', 128: 'Draft', 256: 'Standard', 480: 'HD', 720: 'Full HD' };
 /** Resolution tiers by the frame's short side; a model offers those its buckets have. */
-export const TIERS: readonly { shortSide: number; label: string }[] = [
-  { shortSide: 64, label: 'Test (64 px)' },
-  { shortSide: 128, label: 'Draft (128 px)' },
-  { shortSide: 256, label: 'Standard (256 px)' },
-  { shortSide: 480, label: 'HD (480 px)' },
-  { shortSide: 720, label: 'Full HD (720 px)' },
-];
+export const TIERS: readonly { shortSide: number; label: string }[] = SHORT_SIDES.map((shortSide) => ({
+  shortSide,
+  label: `${TIER_NAMES[shortSide]} (${shortSide} px)`,
+}));
 
 /** Style presets: the word is appended to the prompt (our models learned these words from captions). */
 export const STYLES = ['none', 'flat', 'pastel', 'neon glow', 'outline sketch', 'pixel art'] as const;
@@ -34,11 +28,14 @@ export type StyleName = (typeof STYLES)[number];
 
 /** The parts of a model config the form reads (models/configs/*.json); the rest is the engine's. */
 export interface FormConfig {
+  name?: string;
   latent?: { aspect_buckets?: Partial<Record<string, [number, number]>>; frame_rate?: number };
   sampler?: { steps?: number; guidance?: number };
 }
 
 export interface ModelChoices {
+  /** What the model makes, as the request check sees it (requestLimits). */
+  limits: RequestLimits;
   /** Aspects the model has a bucket for, in ASPECTS order. */
   aspects: AspectRatio[];
   /** Every tier, with whether the model makes it at `aspect`. */
@@ -49,17 +46,13 @@ export interface ModelChoices {
 }
 
 export function modelChoices(config: FormConfig): ModelChoices {
-  const buckets = config.latent?.aspect_buckets ?? {};
-  const shortSideOf = (aspect: AspectRatio) => {
-    const bucket = buckets[aspect];
-    return bucket ? Math.min(bucket[0], bucket[1]) : null;
-  };
-  const steps = config.sampler?.steps;
+  const limits = requestLimits(config);
   const guidance = config.sampler?.guidance;
   return {
-    aspects: ASPECTS.map((a) => a.value).filter((a) => shortSideOf(a) !== null),
-    tiersFor: (aspect) => TIERS.map((tier) => ({ ...tier, available: shortSideOf(aspect) === tier.shortSide })),
-    defaultSteps: Number.isInteger(steps) && steps! >= MIN_STEPS && steps! <= MAX_STEPS ? steps! : 4,
+    limits,
+    aspects: limits.aspects as AspectRatio[],
+    tiersFor: (aspect) => TIERS.map((tier) => ({ ...tier, available: (limits.shortSides[aspect] ?? []).includes(tier.shortSide) })),
+    defaultSteps: limits.defaultSteps ?? 4,
     guidance: typeof guidance === 'number' && Number.isFinite(guidance) ? guidance : null,
   };
 }
@@ -92,7 +85,8 @@ export function fitToModel(settings: ClipSettings, choices: ModelChoices): ClipS
 /** "a red ball bounces, pixel art": the style word goes at the end, where captions put it. */
 export function promptWithStyle(prompt: string, style: string): string {
   const text = prompt.trim();
-  return style === 'none' || style === '' ? text : `${text}, ${style}`;
+  // No prompt stays no prompt: a style word alone is not a description of a clip.
+  return style === 'none' || style === '' || text === '' ? text : `${text}, ${style}`;
 }
 
 /** What the engine is asked for; the style is already in the prompt, so it is not sent twice. */

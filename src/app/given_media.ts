@@ -4,7 +4,8 @@
 import { coverCrop, type CropRect } from '../video/image_input.ts';
 import type { GenerateRequest, MediaInput } from '../worker/api.ts';
 import type { ClipOrigin, ClipSettings } from '../store/history.ts';
-import { MAX_DURATION_SECONDS, MAX_SEED, MIN_DURATION_SECONDS, generateRequest } from './clip_settings.ts';
+import { requestProblems, type RequestLimits } from '../worker/request_check.mjs';
+import { generateRequest } from './clip_settings.ts';
 import { thumbnailSize } from './thumbnail.ts';
 
 /** The pictures picked for the next clip: its first frame and its last, each optional. */
@@ -58,19 +59,6 @@ export interface ExtendTarget {
   seconds: number;
 }
 
-/** Why `seconds` cannot be an extension's length, or null when it can. */
-export function extendSecondsProblem(seconds: number): string | null {
-  if (!Number.isInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    return `Extend by a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}.`;
-  }
-  return null;
-}
-
-/** Why `seed` cannot be used, or null when it can. */
-export function seedProblem(seed: number): string | null {
-  return Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED ? null : `The seed is a whole number from 0 to ${MAX_SEED}.`;
-}
-
 export interface Extension {
   /** The settings recorded with the new clip: the earlier clip's, with the new part's length and seed. */
   settings: ClipSettings;
@@ -84,4 +72,13 @@ export interface Extension {
 export function extensionOf(clip: { settings: ClipSettings; mp4: MediaInput }, seconds: number, seed: number): Extension {
   const settings: ClipSettings = { ...clip.settings, durationSeconds: seconds, seed };
   return { settings, request: { ...generateRequest(settings), extend: clip.mp4 } };
+}
+
+/**
+ * Why an extension cannot run, as one message (null when it can): the same check as every other
+ * request (request_check.mjs), with the length named as what it is here.
+ */
+export function extensionProblem(extension: Extension, limits: RequestLimits): string | null {
+  const problems = requestProblems(extension.request, limits, { durationSeconds: 'The seconds to add' });
+  return problems.length > 0 ? problems.map((p) => p.message).join(' ') : null;
 }

@@ -6,25 +6,21 @@
 // for refusing it is reported. Values are only ever read out of URLSearchParams by fixed names
 // and copied into a fresh object, so keys such as __proto__ cannot reach any object's prototype;
 // the page shows them as text, never as HTML.
-import type { AspectRatio } from '../worker/api.ts';
 import type { ClipOrigin } from '../store/history.ts';
-import {
-  ASPECTS,
-  MAX_DURATION_SECONDS,
-  MAX_PROMPT_CHARS,
-  MAX_SEED,
-  MAX_STEPS,
-  MIN_DURATION_SECONDS,
-  MIN_STEPS,
-  STYLES,
-  TIERS,
-  type ClipSettings,
-} from './clip_settings.ts';
+import { normalizePrompt } from '../model/prompt_text.mjs';
+import { ANY_MODEL, decimalFromText, type RequestLimits } from '../worker/request_check.mjs';
+import type { ClipSettings } from './clip_settings.ts';
+import { settingsProblems, type UncheckedSettings } from './settings_check.ts';
 
 export const SHARE_LINK_VERSION = '1';
-/** Longest fragment read: a full prompt percent-encoded fits with room to spare. */
-export const MAX_FRAGMENT_CHARS = 4096;
-export const MAX_GUIDANCE = 20;
+/**
+ * Longest fragment read: any prompt the form accepts (500 UTF-16 units, at most 9 characters each
+ * percent-encoded: a 3-byte UTF-8 character) fits with the other fields, so every clip made from a
+ * prompt alone has a link that opens.
+ */
+export const MAX_FRAGMENT_CHARS = 8192;
+/** Unknown field names a message lists before it says how many more there are. */
+const MAX_NAMES_LISTED = 5;
 
 export interface SharedClip {
   settings: ClipSettings;
@@ -52,8 +48,6 @@ const REQUIRED: readonly Field[] = ['v', 'p', 'd', 'a', 'r', 'st', 's', 'n', 'm'
 
 const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 const MODEL_VERSION = /^[a-z0-9][a-z0-9._-]{0,31}$/i;
-// C0/C1 controls, and the characters that make text markup: no prompt needs them.
-const FORBIDDEN_IN_PROMPT = /[\u0000-\u001f\u007f-\u009f<>]/;
 
 /** The link for `shared`, on the page at `pageUrl` (its own fragment replaced). */
 export function encodeShareLink(pageUrl: string, shared: SharedClip): string {
@@ -97,8 +91,12 @@ export function looksLikeShareLink(fragment: string): boolean {
   return /^#?v=/.test(fragment);
 }
 
-/** Parses and checks a fragment ("#v=1&p=…", with or without the '#'). */
-export function decodeShareLink(fragment: string): ShareLinkResult {
+/**
+ * Parses and checks a fragment ("#v=1&p=…", with or without the '#'). Its settings go through the
+ * create form's own check (settingsProblems) against `limits`: ANY_MODEL by default, since a link
+ * may be for another model than the loaded one (the form then fits it to the loaded model).
+ */
+export function decodeShareLink(fragment: string, limits: RequestLimits = ANY_MODEL): ShareLinkResult {
   const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   if (text.length > MAX_FRAGMENT_CHARS) {
     return { ok: false, errors: [`The link is too long (${text.length} characters; a share link has at most ${MAX_FRAGMENT_CHARS}).`] };
@@ -110,51 +108,62 @@ export function decodeShareLink(fragment: string): ShareLinkResult {
     return { ok: false, errors: ['The link could not be read.'] };
   }
 
-  const errors: string[] = [];
-  const seen = new Set<string>();
-  for (const key of params.keys()) {
-    if (!Object.hasOwn(FIELDS, key)) errors.push(`The link has a field this app does not use (“${shorten(key)}”).`);
-    else if (seen.has(key)) errors.push(`The link gives the ${FIELDS[key as Field]} more than once.`);
-    seen.add(key);
-  }
-  for (const key of REQUIRED) if (!params.has(key)) errors.push(`The link has no ${FIELDS[key]}.`);
+  const errors = fieldErrors(params);
   if (errors.length > 0) return { ok: false, errors };
 
   const get = (key: Field) => params.get(key) ?? '';
   if (get('v') !== SHARE_LINK_VERSION) errors.push(`The link is of version “${shorten(get('v'))}”, which this app cannot read (it reads version ${SHARE_LINK_VERSION}).`);
 
-  const prompt = get('p');
-  if (prompt.trim() === '') errors.push('The link has an empty prompt.');
-  else if (prompt.length > MAX_PROMPT_CHARS) errors.push(`The prompt is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}).`);
-  else if (FORBIDDEN_IN_PROMPT.test(prompt)) errors.push('The prompt contains markup or control characters (such as < or >), which prompts never need.');
-
-  const durationSeconds = wholeNumber(get('d'), 'duration', MIN_DURATION_SECONDS, MAX_DURATION_SECONDS, errors, ' seconds');
-  const aspect = oneOf(get('a'), ASPECTS.map((a) => a.value), 'aspect ratio', errors) as AspectRatio | null;
-  const shortSide = oneOf(get('r'), TIERS.map((t) => String(t.shortSide)), 'resolution', errors);
-  const style = oneOf(get('st'), STYLES, 'style', errors);
-  const seed = wholeNumber(get('s'), 'seed', 0, MAX_SEED, errors);
-  const steps = wholeNumber(get('n'), 'steps', MIN_STEPS, MAX_STEPS, errors);
-  let guidance: number | null = null;
-  if (params.has('g')) {
-    const g = get('g');
-    if (!/^\d{1,2}(\.\d{1,2})?$/.test(g) || Number(g) > MAX_GUIDANCE) errors.push(`The guidance “${shorten(g)}” is not a number from 0 to ${MAX_GUIDANCE}.`);
-    else guidance = Number(g);
-  }
+  // Numbers are read from plain decimal text only; anything else reaches the check as the text
+  // it was, which the check refuses and shows.
+  const settings: UncheckedSettings = {
+    prompt: normalizePrompt(get('p')),
+    durationSeconds: decimalFromText(get('d')),
+    aspect: get('a'),
+    shortSide: decimalFromText(get('r')),
+    style: get('st'),
+    seed: decimalFromText(get('s')),
+    steps: decimalFromText(get('n')),
+    guidance: params.has('g') ? decimalFromText(get('g')) : null,
+  };
+  errors.push(...settingsProblems(settings, limits));
   const name = get('m');
   const version = get('mv');
   if (!MODEL_NAME.test(name)) errors.push(`The model name “${shorten(name)}” is not a model name (letters, digits, . _ - only).`);
   if (!MODEL_VERSION.test(version)) errors.push(`The model version “${shorten(version)}” is not a version (letters, digits, . _ - only).`);
 
-  if (errors.length > 0 || durationSeconds === null || aspect === null || shortSide === null || style === null || seed === null || steps === null) {
-    return { ok: false, errors: errors.length > 0 ? errors : ['The link could not be read.'] };
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, shared: { settings: settings as ClipSettings, model: { name, version } } };
+}
+
+/**
+ * Unknown, repeated and missing fields: one line for each kind of problem, however many fields
+ * have it, so a link of a thousand repeated keys gives three lines, not a thousand.
+ */
+function fieldErrors(params: URLSearchParams): string[] {
+  const unknown = new Set<string>();
+  const repeated = new Set<Field>();
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (!Object.hasOwn(FIELDS, key)) unknown.add(key);
+    else if (seen.has(key)) repeated.add(key as Field);
+    seen.add(key);
   }
-  return {
-    ok: true,
-    shared: {
-      settings: { prompt, durationSeconds, aspect, shortSide: Number(shortSide), style, seed, steps, guidance },
-      model: { name, version },
-    },
-  };
+  const missing = REQUIRED.filter((key) => !params.has(key));
+  const errors: string[] = [];
+  if (unknown.size > 0) {
+    const names = listed([...unknown].map((key) => `“${shorten(key)}”`), MAX_NAMES_LISTED);
+    errors.push(`The link has ${unknown.size === 1 ? 'a field' : `${unknown.size} fields`} this app does not use (${names}).`);
+  }
+  if (repeated.size > 0) errors.push(`The link gives the ${listed([...repeated].map((key) => FIELDS[key]))} more than once.`);
+  if (missing.length > 0) errors.push(`The link has no ${listed(missing.map((key) => FIELDS[key]))}.`);
+  return errors;
+}
+
+/** "a", "a and b", "a, b and c"; past `max` items, "a, b, c, d, e and 7 more". */
+function listed(items: string[], max = Infinity): string {
+  const shownItems = items.length > max ? [...items.slice(0, max), `${items.length - max} more`] : items;
+  return shownItems.length === 1 ? shownItems[0]! : `${shownItems.slice(0, -1).join(', ')} and ${shownItems.at(-1)!}`;
 }
 
 /**
@@ -165,21 +174,6 @@ export function modelMismatch(shared: SharedClip['model'], loaded: { name: strin
   if (shared.name === loaded.name && shared.version === loaded.version) return null;
   const what = shared.name === loaded.name ? `version ${shared.version} of ${shared.name}` : `the model ${shared.name} (version ${shared.version})`;
   return `This link was made with ${what}; this page runs ${loaded.name} version ${loaded.version}, so the clip will not be the same one.`;
-}
-
-function wholeNumber(text: string, what: string, min: number, max: number, errors: string[], unit = ''): number | null {
-  // Digits only: no signs, exponents, hex, spaces or fractions, and no more digits than max has.
-  if (!/^\d+$/.test(text) || text.length > String(max).length || Number(text) < min || Number(text) > max) {
-    errors.push(`The ${what} “${shorten(text)}” is not a whole number from ${min} to ${max}${unit}.`);
-    return null;
-  }
-  return Number(text);
-}
-
-function oneOf<T extends string>(text: string, allowed: readonly T[], what: string, errors: string[]): T | null {
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  errors.push(`The ${what} “${shorten(text)}” is not one of ${allowed.join(', ')}.`);
-  return null;
 }
 
 /** Echoes untrusted text in a message without letting a huge value flood the page. */

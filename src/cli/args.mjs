@@ -1,16 +1,20 @@
 // @ts-check
 // The command line's arguments: parsed and checked here, before anything is built or launched,
-// so a mistake costs no time and gets a message that says what to type instead.
+// so a mistake costs no time and gets a message that says what to type instead. The values go
+// through the same request check as the app's form, share links and engine (request_check.mjs),
+// the prompt filter included; generate.mjs checks them again against the chosen model's limits.
+import { normalizePrompt } from '../model/prompt_text.mjs';
+import { ANY_MODEL, decimalFromText, MAX_STEPS, MIN_STEPS, requestProblems } from '../worker/request_check.mjs';
 
 export const USAGE = `Usage: npm run generate -- "<prompt>" [options]
 
 Makes a video clip from a prompt with the Zoetrope app in headless Chromium and writes an MP4.
 
 Options:
-  --seconds <1-60>          clip length in seconds (default 4)
+  --seconds <n>             clip length in seconds, from one frame (1/8 s on tiny-test) to 60 (default 4)
   --seed <0-4294967295>     noise seed; the same seed, prompt, settings, model and backend give the same clip (default: random)
   --aspect <16:9|1:1|9:16>  aspect ratio (default 16:9)
-  --steps <1-100>           sampler steps (default: the model's own)
+  --steps <${MIN_STEPS}-${MAX_STEPS}>            sampler steps (default: the model's own)
   --backend <auto|webgpu|wasm>
                             where the model runs (default auto: WASM on a software GPU or no GPU, else WebGPU)
   --model <url or path>     a model's manifest.json (default: the bundled model)
@@ -20,7 +24,9 @@ Options:
   -o, --output <file.mp4>   where to write the clip (default zoetrope-<seed>.mp4)
   -h, --help                this text
 
-Exit status: 0 done, 1 generation failed (no backend can run, model or browser problem), 2 bad arguments or refused prompt.`;
+Exit status: 0 done; 1 generation failed (no backend can run, model or browser problem), or the MP4 could not be
+written at the end (it is then saved in the temporary folder, and the message says where); 2 bad arguments,
+an output that cannot be written, or a refused prompt (all found before any work).`;
 
 export class UsageError extends Error {
   /** @override */
@@ -28,8 +34,14 @@ export class UsageError extends Error {
 }
 
 /**
+ * @typedef {import('../worker/request_check.mjs').RequestLimits} RequestLimits
+ * @typedef {{ prompt: string, seed: number, durationSeconds: number, aspect: CliOptions['aspect'], shortSide: number,
+ *   steps?: number, backend: CliOptions['backend'] }} CliRequest
+ */
+
+/**
  * @typedef {object} CliOptions
- * @property {string} prompt
+ * @property {string} prompt As given; `request` has it normalised.
  * @property {number} seconds
  * @property {number} seed
  * @property {boolean} seedGiven
@@ -44,8 +56,8 @@ export class UsageError extends Error {
  * @property {boolean} help
  */
 
-const ASPECTS = ['16:9', '1:1', '9:16'];
-const BACKENDS = ['auto', 'webgpu', 'wasm'];
+/** How the request check's messages name each value here. */
+const FLAG_NAMES = { durationSeconds: '--seconds', seed: '--seed', steps: '--steps', aspect: '--aspect', backend: '--backend' };
 /** Flags that take a value, by every name they answer to. */
 const VALUE_FLAGS = new Map([
   ['--seconds', 'seconds'], ['--seed', 'seed'], ['--aspect', 'aspect'], ['--steps', 'steps'], ['--backend', 'backend'],
@@ -53,31 +65,19 @@ const VALUE_FLAGS = new Map([
 ]);
 
 /**
- * @param {string} flag
- * @param {string} text
- * @param {number} min
- * @param {number} max
- * @param {boolean} whole
- */
-function numberIn(flag, text, min, max, whole) {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
-    throw new UsageError(`${flag} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${text}").`);
-  }
-  return value;
-}
-
-/**
- * Parses the arguments after `npm run generate --`. `randomSeed` is called only when no --seed is given.
+ * Parses the arguments after `npm run generate --` and checks the request they make against
+ * `limits` (by default what any model could make). `randomSeed` is called only when no --seed is given.
  * @param {readonly string[]} argv
  * @param {() => number} randomSeed
- * @returns {CliOptions}
+ * @param {RequestLimits} [limits]
+ * @returns {CliOptions & { request: CliRequest }}
  */
-export function parseArgs(argv, randomSeed) {
+export function parseArgs(argv, randomSeed, limits = ANY_MODEL) {
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (beforeDashes.includes('-h') || beforeDashes.includes('--help')) {
     return { help: true, prompt: '', seconds: 4, seed: 0, seedGiven: false, aspect: '16:9', steps: undefined, backend: 'auto',
-      model: undefined, image: undefined, endImage: undefined, extend: undefined, output: '' };
+      model: undefined, image: undefined, endImage: undefined, extend: undefined, output: '',
+      request: { prompt: '', seed: 0, durationSeconds: 4, aspect: '16:9', shortSide: 0, backend: 'auto' } };
   }
   /** @type {Record<string, string>} */
   const values = {};
@@ -106,30 +106,51 @@ export function parseArgs(argv, randomSeed) {
   if (positional.length > 1) {
     throw new UsageError(`Give the prompt as one quoted argument (got ${positional.length} words: ${positional.map((p) => `"${p}"`).join(' ')}).`);
   }
-  const seconds = values.seconds === undefined ? 4 : numberIn('--seconds', values.seconds, 1, 60, false);
-  const seedGiven = values.seed !== undefined;
-  const seed = values.seed === undefined ? randomSeed() : numberIn('--seed', values.seed, 0, 2 ** 32 - 1, true);
-  const aspect = values.aspect ?? '16:9';
-  if (!ASPECTS.includes(aspect)) throw new UsageError(`--aspect must be one of ${ASPECTS.join(', ')} (got "${aspect}").`);
-  const backend = values.backend ?? 'auto';
-  if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}").`);
-  const steps = values.steps === undefined ? undefined : numberIn('--steps', values.steps, 1, 100, true);
   for (const [flag, name] of VALUE_FLAGS) {
     if (values[name]?.trim() === '') throw new UsageError(`${flag} needs a non-empty value.`);
   }
-  return {
+  // Numbers from plain decimal text only; other text reaches the check as it is and is refused there.
+  const seconds = values.seconds === undefined ? 4 : decimalFromText(values.seconds);
+  const seedGiven = values.seed !== undefined;
+  const seed = values.seed === undefined ? randomSeed() : decimalFromText(values.seed);
+  const steps = values.steps === undefined ? undefined : decimalFromText(values.steps);
+  const options = {
     help: false,
     prompt: /** @type {string} */ (positional[0]),
     seconds,
     seed,
     seedGiven,
-    aspect: /** @type {CliOptions['aspect']} */ (aspect),
+    aspect: values.aspect ?? '16:9',
     steps,
-    backend: /** @type {CliOptions['backend']} */ (backend),
+    backend: values.backend ?? 'auto',
     model: values.model,
     image: values.image,
     endImage: values.endImage,
     extend: values.extend,
     output: values.output ?? `zoetrope-${seed}.mp4`,
   };
+  const request = requestFor(/** @type {CliOptions} */ (options), limits);
+  return { .../** @type {CliOptions} */ (options), request };
+}
+
+/**
+ * The request the options make for a model with `limits` (the short side is that model's for the
+ * aspect ratio: the CLI has no resolution option), or a UsageError with every problem, one a line.
+ * @param {CliOptions} options
+ * @param {RequestLimits} limits
+ * @returns {CliRequest}
+ */
+export function requestFor(options, limits) {
+  const request = {
+    prompt: options.prompt,
+    seed: options.seed,
+    durationSeconds: options.seconds,
+    aspect: options.aspect,
+    shortSide: limits.shortSides[options.aspect]?.[0] ?? 0,
+    ...(options.steps !== undefined && { steps: options.steps }),
+    backend: options.backend,
+  };
+  const problems = requestProblems(request, limits, FLAG_NAMES);
+  if (problems.length > 0) throw new UsageError(problems.map((p) => p.message).join('\n'));
+  return { ...request, prompt: normalizePrompt(request.prompt) };
 }

@@ -4,11 +4,13 @@
 // Builds the app if needed, serves it on 127.0.0.1, runs it in headless Chromium, prints progress
 // to stderr and writes the MP4. Usage and exit codes: args.mjs; README's "Command line".
 import { randomInt } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestLimits } from '../worker/request_check.mjs';
 import { ensureBuilt } from './app_build.mjs';
-import { parseArgs, UsageError, USAGE } from './args.mjs';
+import { parseArgs, requestFor, UsageError, USAGE } from './args.mjs';
+import { checkOutput, saveClip } from './output_file.mjs';
 import { progressPrinter, summaryLine } from './report.mjs';
 import { serveStatic } from './static_server.mjs';
 
@@ -24,32 +26,47 @@ const INPUT_ERRORS = new Set(['bad-request', 'prompt-refused']);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /**
- * Refuses an output path that cannot be written before any work is done.
- * @param {string} output
- */
-function checkWritable(output) {
-  const file = resolve(output);
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--output ${output} is a folder; give a file name such as clip.mp4.`);
-  try {
-    accessSync(existsSync(file) ? file : dirname(file), constants.W_OK);
-  } catch {
-    throw new UsageError(`Cannot write ${output}: ${existsSync(dirname(file)) ? 'permission denied' : `the folder ${dirname(file)} does not exist`}.`);
-  }
-  return file;
-}
-
-/**
- * The manifest URL the page loads, and the folder to serve for it when it is a local path.
+ * The manifest URL the page loads, and the folder to serve for it when it is a local path (then
+ * `file` is the manifest on disk).
  * @param {string | undefined} model
- * @returns {{ path: string, mounts: Record<string, string> } | { url: string, mounts: Record<string, string> }}
+ * @returns {{ path: string, file: string, mounts: Record<string, string> } | { url: string, mounts: Record<string, string> }}
  */
 function modelSource(model) {
-  if (!model) return { path: BUNDLED_MODEL, mounts: {} };
+  if (!model) return { path: BUNDLED_MODEL, file: join(ROOT, BUNDLED_MODEL), mounts: {} };
   if (/^https?:\/\//.test(model)) return { url: model, mounts: {} };
   const given = resolve(model);
   const manifest = existsSync(given) && statSync(given).isDirectory() ? join(given, 'manifest.json') : given;
   if (!existsSync(manifest)) throw new UsageError(`--model ${model}: there is no ${manifest}.`);
-  return { path: `${MODEL_MOUNT}${basename(manifest)}`, mounts: { [MODEL_MOUNT]: dirname(manifest) } };
+  return { path: `${MODEL_MOUNT}${basename(manifest)}`, file: manifest, mounts: { [MODEL_MOUNT]: dirname(manifest) } };
+}
+
+/**
+ * The model's config, from its manifest (which embeds it), so the request is checked against what
+ * that model makes before anything is built. A local manifest that cannot be read is a bad
+ * --model (exit 2); a remote one that cannot be fetched is a model that did not load (exit 1).
+ * @param {ReturnType<typeof modelSource>} source
+ * @returns {Promise<import('../worker/request_check.mjs').LimitsConfig>}
+ */
+async function modelConfig(source) {
+  /** @param {unknown} manifest */
+  const configOf = (manifest) => /** @type {{ config?: unknown }} */ (manifest)?.config;
+  if ('file' in source) {
+    let config;
+    try {
+      config = configOf(JSON.parse(readFileSync(source.file, 'utf8')));
+    } catch (error) {
+      throw new UsageError(`--model: ${source.file} is not a model manifest (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    if (typeof config !== 'object' || config === null) throw new UsageError(`--model: ${source.file} has no "config".`);
+    return config;
+  }
+  const response = await fetch(source.url).catch((/** @type {Error} */ error) => {
+    throw new Error(`the model's manifest ${source.url} could not be fetched (${error.message})`);
+  });
+  if (!response.ok) throw new Error(`the model's manifest ${source.url} could not be fetched (HTTP ${response.status})`);
+  const config = configOf(await response.json().catch(() => null));
+  if (typeof config !== 'object' || config === null) throw new Error(`${source.url} is not a model manifest (it has no "config")`);
+  return config;
 }
 
 /**
@@ -77,24 +94,17 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const media = givenMedia(options);
-  const output = checkWritable(options.output);
+  // Everything that can be wrong with the arguments is found here, before any build or browser.
+  const output = checkOutput(options.output);
   const source = modelSource(options.model);
+  const request = requestFor(options, requestLimits(await modelConfig(source)));
+  const media = givenMedia(options);
 
   const started = performance.now();
   if (ensureBuilt(ROOT, APP_DIR, log)) log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const server = await serveStatic(APP_DIR, source.mounts);
   try {
     const modelUrl = 'url' in source ? source.url : `${server.url}${source.path}`;
-    const request = {
-      prompt: options.prompt,
-      seed: options.seed,
-      durationSeconds: options.seconds,
-      aspect: options.aspect,
-      shortSide: 256, // the app's default tier; the model's bucket for the aspect sets the frame size
-      ...(options.steps !== undefined && { steps: options.steps }),
-      backend: options.backend,
-    };
     const printer = progressPrinter();
     // Loaded here, not at the top: playwright-core takes a while to import, and argument errors
     // should come back at once.
@@ -113,9 +123,13 @@ async function main() {
       log(`${outcome.message}${outcome.detail ? ` (${outcome.detail})` : ''}`);
       return INPUT_ERRORS.has(outcome.code) ? 2 : 1;
     }
-    writeFileSync(output, outcome.mp4);
-    process.stdout.write(`${summaryLine({ ...outcome, output: options.output, seed: options.seed, seconds: (performance.now() - started) / 1000 })}\n`);
-    return 0;
+    // The output was writable when the run began; if it no longer is, the clip is kept anyway.
+    const saved = saveClip(output, outcome.mp4);
+    const written = saved.failure ? saved.path : options.output;
+    process.stdout.write(`${summaryLine({ ...outcome, output: written, seed: options.seed, seconds: (performance.now() - started) / 1000 })}\n`);
+    if (!saved.failure) return 0;
+    log(`Could not write ${options.output} (${saved.failure}), so the clip was saved at ${saved.path} instead.`);
+    return 1;
   } finally {
     await server.close();
   }

@@ -1,7 +1,11 @@
 // The word-level tokenizer of our models, read from an HF-format tokenizer.json (WordLevel model,
 // Lowercase normalizer, Whitespace pre-tokenizer, [EOS] appended). Words outside the vocabulary
 // become [UNK] and are reported, never dropped silently. Its twin is models/train/make_tiny.py's
-// `tokenize`; both split text into runs of word characters and runs of punctuation.
+// `tokenize`; both split text into runs of word characters and runs of punctuation. Text is first
+// read as a person sees it (normalizePrompt: invisible characters removed, NFKC), so "go\u200Bre"
+// and "ｇｏｒｅ" are the one token "gore", as the prompt filter reads them. Captions the models learn
+// from are plain text, which normalizePrompt leaves as it is, so the Python twin needs no change.
+import { normalizePrompt } from './prompt_text.mjs';
 
 export interface Tokenized {
   /** text_len ids: the prompt's tokens, [EOS], then [PAD]. */
@@ -45,7 +49,7 @@ export class WordTokenizer {
 
   /** The words of `text` as the model sees them (lowercased, split). */
   words(text: string): string[] {
-    return text.toLowerCase().match(WORDS) ?? [];
+    return normalizePrompt(text).toLowerCase().match(WORDS) ?? [];
   }
 
   encode(text: string, textLen: number): Tokenized {

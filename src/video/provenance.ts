@@ -24,6 +24,7 @@
 import { childBoxes, Mp4FormatError, type Box } from './mp4_boxes.ts';
 import { box, concat, fourcc, fullBox, u32 } from './provenance_boxes.ts';
 import { buildXmp, recordFromXmp } from './provenance_xmp.ts';
+import { normalizePrompt } from '../model/prompt_text.mjs';
 
 export { Mp4FormatError };
 
@@ -97,8 +98,13 @@ function topLevel(mp4: Uint8Array): { view: DataView; boxes: Box[]; moov: Box } 
   return { view, boxes, moov: moovs[0]! };
 }
 
-/** A copy of `mp4` that carries `record` (replacing any provenance it had). */
-export function addProvenance(mp4: Uint8Array, record: Provenance): Uint8Array<ArrayBuffer> {
+/**
+ * A copy of `mp4` that carries `record` (replacing any provenance it had). The prompt is written
+ * as every check read it (normalizePrompt): invisible characters cannot hide a word in the
+ * metadata, and no bidi override reorders how a player or file browser shows it.
+ */
+export function addProvenance(mp4: Uint8Array, given: Provenance): Uint8Array<ArrayBuffer> {
+  const record: Provenance = { ...given, prompt: normalizePrompt(given.prompt) };
   const { view, boxes, moov } = topLevel(mp4);
   const moovIndex = boxes.indexOf(moov);
   const mediaAfter = boxes.slice(moovIndex + 1).find((b) => b.type === 'mdat' || b.type === 'moof');

@@ -2,6 +2,7 @@
 import { version } from '../../package.json';
 import type { Clip, GenerateRequest, ModelInfo } from '../worker/api.ts';
 import { asEngineError } from '../worker/errors.ts';
+import { normalizePrompt } from '../model/prompt_text.mjs';
 import { addProvenance, type Provenance } from './provenance.ts';
 
 export const GENERATOR = `Zoetrope ${version}`;
@@ -56,13 +57,14 @@ export function stitchedProvenance(
   const known = parts.filter((part): part is Provenance => part !== null);
   const first = known[0];
   if (!first) return null;
-  const sources = parts.map((part) => (part ? { model: `${part.model.name} ${part.model.version}`, seed: part.seed, prompt: part.prompt } : null));
+  // Each part's prompt as checks read it: a part made before prompts were normalised may hide characters.
+  const sources = parts.map((part) => (part ? { model: `${part.model.name} ${part.model.version}`, seed: part.seed, prompt: normalizePrompt(part.prompt) } : null));
   return {
     aiGenerated: true,
     generator: GENERATOR,
     model: first.model,
     seed: first.seed,
-    prompt: known.map((part) => part.prompt).join(' | '),
+    prompt: known.map((part) => normalizePrompt(part.prompt)).join(' | '),
     settings: {
       stitchedFrom: parts.length,
       partsWithoutRecord: parts.length - known.length,

@@ -39,6 +39,7 @@ import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
 import { JobSlot, throwIfCancelled } from './jobs.ts';
 import { hand } from './transfer.ts';
+import { ANY_MODEL, requestLimits } from './request_check.mjs';
 import { validateGenerate, validateStitch, validateTestPattern } from './validate.ts';
 
 interface LoadedModel {
@@ -207,9 +208,11 @@ export class ZoetropeEngine implements Engine {
     return { unknownWords: tokenizer.encode(String(prompt), Math.max(1, maxTokens)).unknown, tokens: words.length + 1, maxTokens };
   }
 
-  async generate(request: GenerateRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
-    validateGenerate(request);
+  async generate(given: GenerateRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
     const loaded = this.model;
+    // Checked against what the loaded model makes (before one is loaded, what any model could);
+    // from here on the request's prompt is the normalised one the filter passed.
+    const request = validateGenerate(given, loaded ? requestLimits(loaded.info.config) : ANY_MODEL);
     if (!loaded) {
       throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
     }

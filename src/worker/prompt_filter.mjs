@@ -1,34 +1,43 @@
+// @ts-check
 // Refusing clearly unsafe prompts before any work starts, from a short word list kept as data
 // (prompt_filter_words.json) so it can be read and edited without touching code.
 //
 // Matching is on whole words, so "therapist", "grapes" or "Essex" never match "rape" or "sex"
 // (the Scunthorpe problem of substring filters), with simple inflections of each listed base form
-// (suffixes below; a final "e" may drop before a vowel suffix: rape → raping, rapist). Case and
-// accents are ignored, and letters spelled out one by one with punctuation or spaces between them
-// ("g.o.r.e", "g o r e") are joined back into a word. It is a floor, not a classifier: misspellings,
-// digits for letters and paraphrase get through, and the model itself decides what it draws.
-import { EngineError } from './errors.ts';
-import wordList from './prompt_filter_words.json';
+// (suffixes below; a final "e" may drop before a vowel suffix: rape → raping, rapist). The prompt
+// is first read as a person sees it (normalizePrompt: invisible characters removed, NFKC, so
+// "go\u200Bre", "ｇｏｒｅ" and "𝐠𝐨𝐫𝐞" are "gore"); then case and accents are ignored, and letters
+// spelled out one by one with punctuation or spaces between them ("g.o.r.e", "g o r e") are
+// joined back into a word. It is a floor, not a classifier: misspellings, digits for letters and
+// paraphrase get through, and the model itself decides what it draws.
+//
+// Plain JavaScript with JSDoc types, so the command line refuses a prompt before it builds or
+// launches anything, with the same words as the app.
+import { normalizePrompt } from '../model/prompt_text.mjs';
+import wordList from './prompt_filter_words.json' with { type: 'json' };
 
-export interface FilterCategory {
-  name: string;
-  /** Each entry a sequence of base words (a phrase has several). */
-  words: string[][];
-  /** Groups of entries; the category also matches when every group has an entry in the prompt (none: no such rule). */
-  together: string[][][];
-}
+/**
+ * @typedef {object} FilterCategory
+ * @property {string} name
+ * @property {string[][]} words Each entry a sequence of base words (a phrase has several).
+ * @property {string[][][]} together Groups of entries; the category also matches when every group has an entry in the prompt (none: no such rule).
+ */
 
-export interface FilterHit {
-  category: string;
-  /** The listed entries that matched, as written in the list. */
-  words: string[];
-}
+/**
+ * @typedef {object} FilterHit
+ * @property {string} category
+ * @property {string[]} words The listed entries that matched, as written in the list.
+ */
 
 const SUFFIXES = ['', 's', 'es', 'd', 'ed', 'ing', 'er', 'ers', 'ist', 'ists', 'ion', 'ions', 'ity', 'ment', 'ments', 'y'];
 const VOWEL_SUFFIXES = SUFFIXES.filter((s) => /^[aeiouy]/.test(s));
 
-/** Whether `token` is `base` or a simple inflection of it. */
-export function inflects(token: string, base: string): boolean {
+/**
+ * Whether `token` is `base` or a simple inflection of it.
+ * @param {string} token
+ * @param {string} base
+ */
+export function inflects(token, base) {
   if (token === base) return true;
   if (token.startsWith(base) && SUFFIXES.includes(token.slice(base.length))) return true;
   // rape → raped, raping, rapist; mutilate → mutilation; but "rap" + "s" is not "rapes".
@@ -39,16 +48,21 @@ export function inflects(token: string, base: string): boolean {
   return false;
 }
 
-/** Lowercase words of `text`, accents removed, plus the words spelled out letter by letter in it. */
-export function promptWords(text: string): { words: string[]; spelled: string[] } {
-  const plain = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+/**
+ * Lowercase words of `text`, accents removed, plus the words spelled out letter by letter in it.
+ * @param {string} text
+ * @returns {{ words: string[], spelled: string[] }}
+ */
+export function promptWords(text) {
+  const plain = normalizePrompt(text).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   const words = plain.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
-  const spelled: string[] = [];
+  /** @type {string[]} */
+  const spelled = [];
   // A run of one-letter words ("a g.o.r.e scene" → a, g, o, r, e): every stretch of 3+ of them,
   // since the run may start with a real one-letter word such as "a".
   let runStart = 0;
   for (let i = 0; i <= words.length; i++) {
-    if (i < words.length && words[i]!.length === 1) continue;
+    if (i < words.length && /** @type {string} */ (words[i]).length === 1) continue;
     for (let from = runStart; from <= i - 3; from++) {
       for (let to = from + 3; to <= i; to++) spelled.push(words.slice(from, to).join(''));
     }
@@ -57,62 +71,82 @@ export function promptWords(text: string): { words: string[]; spelled: string[] 
   return { words, spelled };
 }
 
-function containsPhrase(words: string[], phrase: string[]): boolean {
+/**
+ * @param {string[]} words
+ * @param {string[]} phrase
+ */
+function containsPhrase(words, phrase) {
   for (let i = 0; i + phrase.length <= words.length; i++) {
-    if (phrase.every((base, k) => inflects(words[i + k]!, base))) return true;
+    if (phrase.every((base, k) => inflects(/** @type {string} */ (words[i + k]), base))) return true;
   }
   return false;
 }
 
-/** Every category the prompt falls in, with the listed entries it matched. */
-export function findRefused(prompt: string, categories: readonly FilterCategory[] = DEFAULT_CATEGORIES): FilterHit[] {
+/**
+ * Every category the prompt falls in, with the listed entries it matched.
+ * @param {string} prompt
+ * @param {readonly FilterCategory[]} [categories]
+ * @returns {FilterHit[]}
+ */
+export function findRefused(prompt, categories = DEFAULT_CATEGORIES) {
   const { words, spelled } = promptWords(prompt);
-  const has = (phrase: string[]) => containsPhrase(words, phrase) || (phrase.length === 1 && spelled.some((w) => inflects(w, phrase[0]!)));
-  const hits: FilterHit[] = [];
+  /** @param {string[]} phrase */
+  const has = (phrase) => containsPhrase(words, phrase) || (phrase.length === 1 && spelled.some((w) => inflects(w, /** @type {string} */ (phrase[0]))));
+  /** @type {FilterHit[]} */
+  const hits = [];
   for (const category of categories) {
     const matched = category.words.filter(has).map((p) => p.join(' '));
     // A listed word already says why; the combination is only needed when none matched.
     if (matched.length === 0 && category.together.length > 0) {
       const found = category.together.map((group) => group.find(has));
-      if (found.every((p) => p !== undefined)) matched.push(found.map((p) => p.join(' ')).join(' + '));
+      if (found.every((p) => p !== undefined)) matched.push(found.map((p) => /** @type {string[]} */ (p).join(' ')).join(' + '));
     }
     if (matched.length > 0) hits.push({ category: category.name, words: matched });
   }
   return hits;
 }
 
-/** Throws EngineError 'prompt-refused', naming what matched, when the prompt is on the list. */
-export function checkPrompt(prompt: string): void {
+/**
+ * Why the prompt is refused, naming what matched; null when it is not on the list.
+ * @param {string} prompt
+ * @returns {string | null}
+ */
+export function refusalMessage(prompt) {
   const hits = findRefused(prompt);
-  if (hits.length === 0) return;
+  if (hits.length === 0) return null;
   const named = hits.map((h) => `${h.category} (${h.words.map((w) => `"${w}"`).join(', ')})`).join('; ');
-  throw new EngineError(
-    'prompt-refused',
+  return (
     `This prompt was refused: it asks for ${named}. Zoetrope does not make such clips. ` +
-      'Matching words come from an editable list (src/worker/prompt_filter_words.json).',
+    'Matching words come from an editable list (src/worker/prompt_filter_words.json).'
   );
 }
 
-/** The list as data, checked: lowercase letters and spaces only, so a bad edit fails loudly. */
-export function parseWordList(json: unknown): FilterCategory[] {
-  const fail = (why: string): never => {
+/**
+ * The list as data, checked: lowercase letters and spaces only, so a bad edit fails loudly.
+ * @param {unknown} json
+ * @returns {FilterCategory[]}
+ */
+export function parseWordList(json) {
+  /** @param {string} why @returns {never} */
+  const fail = (why) => {
     throw new Error(`prompt_filter_words.json: ${why}`);
   };
-  const entry = (value: unknown): string[] => {
+  /** @param {unknown} value @returns {string[]} */
+  const entry = (value) => {
     if (typeof value !== 'string' || !/^[\p{Ll}\p{N}]+( [\p{Ll}\p{N}]+)*$/u.test(value)) {
       fail(`${JSON.stringify(value)} is not lowercase words separated by single spaces`);
     }
-    return (value as string).split(' ');
+    return /** @type {string} */ (value).split(' ');
   };
-  const categories = (json as { categories?: unknown }).categories;
+  const categories = /** @type {{ categories?: unknown }} */ (json).categories;
   if (!Array.isArray(categories)) return fail('no "categories" list');
-  return categories.map((c: { name?: unknown; words?: unknown; together?: unknown }) => {
+  return categories.map((/** @type {{ name?: unknown, words?: unknown, together?: unknown }} */ c) => {
     if (typeof c.name !== 'string') return fail('a category has no name');
     const words = Array.isArray(c.words) ? c.words.map(entry) : [];
     if (c.together !== undefined && !(Array.isArray(c.together) && c.together.every(Array.isArray))) {
       return fail(`"together" of ${c.name} is not a list of word lists`);
     }
-    const together = ((c.together ?? []) as unknown[][]).map((group) => group.map(entry));
+    const together = /** @type {unknown[][]} */ (c.together ?? []).map((group) => group.map(entry));
     return { name: c.name, words, together };
   });
 }

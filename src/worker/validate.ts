@@ -1,10 +1,10 @@
 // Checks on requests before any work starts, so bad input fails at once with a clear message.
+import { normalizePrompt } from '../model/prompt_text.mjs';
 import type { GenerateRequest, TestPatternRequest } from './api.ts';
 import { EngineError } from './errors.ts';
-import { checkPrompt } from './prompt_filter.ts';
+import { ANY_MODEL, MAX_DURATION_SECONDS, requestProblems, type RequestLimits } from './request_check.mjs';
 
 export const MAX_FRAME_SIDE = 4096;
-export const MAX_DURATION_SECONDS = 60;
 
 function badRequest(message: string): EngineError {
   return new EngineError('bad-request', message);
@@ -26,17 +26,16 @@ export function validateTestPattern(request: TestPatternRequest): void {
   if (request.source !== 'gpu' && request.source !== 'cpu') throw badRequest('Source must be "gpu" or "cpu".');
 }
 
-export function validateGenerate(request: GenerateRequest): void {
-  if (typeof request.prompt !== 'string' || request.prompt.trim() === '') {
-    throw badRequest('Type a prompt describing the clip first.');
-  }
-  checkPrompt(request.prompt);
-  if (!(request.durationSeconds > 0 && request.durationSeconds <= MAX_DURATION_SECONDS)) {
-    throw badRequest(`Duration must be more than 0 and at most ${MAX_DURATION_SECONDS} seconds.`);
-  }
-  checkInteger('Seed', request.seed, 0, 2 ** 32 - 1);
-  if (request.backend !== undefined && !['auto', 'webgpu', 'wasm'].includes(request.backend)) {
-    throw badRequest(`Backend must be "auto", "webgpu" or "wasm" (got ${String(request.backend)}).`);
+/**
+ * The request as the engine runs it (its prompt normalised: normalizePrompt), or an EngineError
+ * naming every problem: the values by the one check every entry point uses (request_check.mjs),
+ * against `limits` (the loaded model's, requestLimits), then the given files.
+ */
+export function validateGenerate(request: GenerateRequest, limits: RequestLimits = ANY_MODEL): GenerateRequest {
+  const problems = requestProblems(request, limits);
+  if (problems.length > 0) {
+    const code = problems.some((p) => p.code === 'prompt-refused') ? 'prompt-refused' : 'bad-request';
+    throw new EngineError(code, problems.map((p) => p.message).join(' '));
   }
   checkMedia('The start image', request.image);
   checkMedia('The end image', request.endImage);
@@ -46,6 +45,7 @@ export function validateGenerate(request: GenerateRequest): void {
   if (request.image !== undefined && request.extend !== undefined) {
     throw badRequest('Start from an image or extend a clip, not both: an extended clip starts where the earlier one ends.');
   }
+  return { ...request, prompt: normalizePrompt(request.prompt) };
 }
 
 /** A given file: a Blob or a byte array, not empty (absent is fine). */

@@ -31,7 +31,7 @@ test('extend a history clip by 1 s: old frames + new frames, saved as v2 of it, 
   await expectNoAxeViolations(page, 'extend dialog');
   await page.getByTestId('extend-seconds').fill('0');
   await page.getByTestId('extend-start').click();
-  await expect(page.getByTestId('extend-problem')).toContainText('from 1 to 60');
+  await expect(page.getByTestId('extend-problem')).toHaveText("The seconds to add must be a number of seconds from 1/8 (one frame at tiny-test's 8 fps) to 60 (got 0).");
   await page.getByTestId('extend-seconds').fill('1');
   await page.getByTestId('extend-start').click();
   await expect(dialog).toBeHidden();

@@ -49,11 +49,13 @@ const HOSTILE: [string, string, RegExp][] = [
   ['an image with onerror', 'v=1&p=%3Cimg+src%3Dx+onerror%3D%22window.pwned%3D1%22%3E&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1', /markup/],
   ['markup in the model name', VALID.replace('m=tiny-test', 'm=%3Csvg+onload%3Dalert(1)%3E'), /model name “<svg onload=alert\(1\)>” is not a model name/],
   ['a javascript: aspect', VALID.replace('a=16%3A9', 'a=javascript%3Aalert(1)'), /aspect ratio “javascript:alert\(1\)” is not one of/],
-  ['a huge prompt', `v=1&p=${'a'.repeat(6000)}&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1`, /link is too long/],
-  ['a huge duration', VALID.replace('d=1', 'd=99999999999999999999'), /duration “99999999999999999999” is not a whole number from 1 to 60/],
-  ['bad numbers', VALID.replace('s=7', 's=-1').replace('n=1', 'n=NaN'), /seed “-1”[\s\S]*steps “NaN”/],
-  ['a fractional duration', VALID.replace('d=1', 'd=1e1'), /duration “1e1”/],
-  ['prototype-pollution keys', `${VALID}&__proto__%5Bpolluted%5D=1&constructor%5Bprototype%5D%5Bpolluted%5D=1`, /field this app does not use \(“__proto__\[polluted\]”\)/],
+  ['a huge prompt', `v=1&p=${'a'.repeat(9000)}&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1`, /link is too long/],
+  ['a long prompt', `v=1&p=${'a'.repeat(600)}&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1`, /prompt is too long \(600 characters; at most 500\)/],
+  ['a huge duration', VALID.replace('d=1', 'd=99999999999999999999'), /duration must be a number of seconds, more than 0 and at most 60 \(got "99999999999999999999"\)/],
+  ['bad numbers', VALID.replace('s=7', 's=-1').replace('n=1', 'n=NaN'), /seed must be .* \(got "-1"\)[\s\S]*steps must be .* \(got "NaN"\)/],
+  ['an exponent for a duration', VALID.replace('d=1', 'd=1e1'), /duration must be .* \(got "1e1"\)/],
+  ['a word with a zero-width space inside', VALID.replace('p=a+red+ball', 'p=a+go%E2%80%8Bry+ball'), /This prompt was refused: it asks for graphic gore/],
+  ['prototype-pollution keys', `${VALID}&__proto__%5Bpolluted%5D=1&constructor%5Bprototype%5D%5Bpolluted%5D=1`, /2 fields this app does not use \(“__proto__\[polluted\]”/],
   ['a repeated field', `${VALID}&p=%3Cscript%3E`, /gives the prompt more than once/],
 ];
 
@@ -73,6 +75,10 @@ test('hostile share links are refused with a message, fill nothing, and run noth
     expect(state, what).toEqual({ pwned: null, polluted: null, injected: 0 });
   }
   expect(trouble).toEqual([]);
+
+  // A flood of repeated keys: one line for the kind of problem, not one per repeat.
+  await page.goto(`/#${VALID}${'&s=1'.repeat(990)}`);
+  await expect(page.getByTestId('share-error').locator('li')).toHaveText(['The link gives the seed more than once.']);
 
   // A well-formed link for another version of the model fills the form and says the clip will differ.
   await page.goto(`/#${VALID.replace('mv=1', 'mv=2')}`);

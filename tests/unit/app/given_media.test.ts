@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  extendSecondsProblem,
   extensionOf,
+  extensionProblem,
   pictureThumbnail,
   picturesMode,
   picturesOrigin,
   requestWithPictures,
-  seedProblem,
 } from '../../../src/app/given_media.ts';
+import { requestLimits } from '../../../src/worker/request_check.mjs';
 import { shareBlocker } from '../../../src/app/share_link.ts';
 import { stitchedHow } from '../../../src/app/shown_clip.ts';
 import type { ClipSettings } from '../../../src/store/history.ts';
@@ -56,14 +57,14 @@ describe('extending a clip', () => {
     expect(request.image).toBeUndefined();
   });
 
-  it('takes 1 to 60 whole seconds and a seed in range', () => {
-    expect(extendSecondsProblem(1)).toBeNull();
-    expect(extendSecondsProblem(60)).toBeNull();
-    for (const bad of [0, 61, 1.5, Number.NaN]) expect(extendSecondsProblem(bad)).toMatch(/from 1 to 60/);
-    expect(seedProblem(0)).toBeNull();
-    expect(seedProblem(2 ** 32 - 1)).toBeNull();
-    expect(seedProblem(2 ** 32)).toMatch(/whole number/);
-    expect(seedProblem(-1)).toMatch(/whole number/);
+  it('is checked like any request: one frame to 60 s added, a seed in range', () => {
+    const tiny = requestLimits(JSON.parse(readFileSync('models/configs/tiny-test.json', 'utf8')));
+    const problem = (seconds: number, seed: number) => extensionProblem(extensionOf({ settings, mp4 }, seconds, seed), tiny);
+    for (const seconds of [1 / 8, 1, 1.5, 60]) expect(problem(seconds, 0)).toBeNull();
+    for (const seconds of [0, 0.1, 61, Number.NaN]) expect(problem(seconds, 0)).toMatch(/^The seconds to add must be a number of seconds from 1\/8 .* to 60 \(got /);
+    expect(problem(1, 2 ** 32 - 1)).toBeNull();
+    expect(problem(1, 2 ** 32)).toBe('The seed must be a whole number from 0 to 4294967295 (got 4294967296).');
+    expect(problem(1, -1)).toMatch(/^The seed must be a whole number/);
   });
 });
 

@@ -2,7 +2,7 @@
 // tiny-test, and the MP4 it writes is checked with ffprobe and readProvenance. Bad arguments must
 // fail at once, before any browser starts, with exit status 2 and a message.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,14 +16,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface CliResult { status: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI without blocking the test worker (a real run takes ~15–30 s). */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the CLI without blocking the test worker (a real run takes ~15–30 s); `onStderr` sees its progress so far. */
+function runCli(args: string[], env: Record<string, string> = {}, onStderr: (soFar: string) => void = () => {}): Promise<CliResult> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr(stderr);
+    });
     child.on('close', (status) => done({ status, stdout, stderr }));
   });
 }
@@ -75,10 +78,35 @@ describe('npm run generate', () => {
     expect(stderr).toContain('Or choose the CPU (WASM) backend.');
   }, 120_000);
 
+  it('keeps the clip in the temporary folder and exits 1 when the output can no longer be written at the end', async () => {
+    const folder = join(dir, 'vanishing');
+    const kept = join(dir, 'kept');
+    mkdirSync(folder);
+    mkdirSync(kept);
+    const output = join(folder, 'clip.mp4');
+    // The folder is there when the run starts (so the up-front check passes) and gone by the end.
+    const { status, stdout, stderr } = await runCli(['a red ball', '--seconds', '1', '--steps', '1', '--seed', '3', '-o', output], { TMPDIR: kept }, (soFar) => {
+      if (soFar.includes('loading model') && existsSync(folder)) rmSync(folder, { recursive: true });
+    });
+    expect(status, stderr).toBe(1);
+    const saved = /Could not write (.+) \(no file can be made there \(its folder is gone, or takes no new files\)\), so the clip was saved at (.+) instead\./.exec(stderr);
+    expect(saved, stderr).not.toBeNull();
+    expect(saved![1]).toBe(output);
+    expect(saved![2]!.startsWith(join(kept, 'zoetrope-kept-'))).toBe(true);
+    expect(stdout).toContain(`wrote ${saved![2]}: 8 frames`);
+    expect(probe(saved![2]!)).toMatchObject({ codec: 'h264', frames: 8 });
+  }, 180_000);
+
   it.each([
     [['a cat', '--fps', '8'], 'Unknown option --fps'],
-    [['a cat', '--seconds', '0'], '--seconds must be a number from 1 to 60'],
-    [['a cat', '--seconds', '61'], '--seconds must be a number from 1 to 60'],
+    [['a cat', '--seconds', '0'], '--seconds must be a number of seconds'],
+    [['a cat', '--seconds', '61'], '--seconds must be a number of seconds'],
+    // Checked against the model's own limits before anything is built: one frame of tiny-test is 1/8 s.
+    [['a cat', '--seconds', '0.1'], '--seconds must be a number of seconds from 1/8 (one frame at tiny-test\'s 8 fps) to 60 (got 0.1).'],
+    [['a cat', '--steps', '51'], '--steps must be a whole number from 1 to 50 (got 51).'],
+    [['a go\u200Bre scene'], 'This prompt was refused: it asks for graphic gore ("gore").'],
+    [['a cat', '-o', 'README.md/clip.mp4'], `Cannot write README.md/clip.mp4: ${join(ROOT, 'README.md')} is not a folder.`],
+    [['a cat', '-o', '/proc/clip.mp4'], 'Cannot write /proc/clip.mp4: no file can be made there'],
     [['a cat', '--aspect', '4:3'], '--aspect must be one of 16:9, 1:1, 9:16'],
     [['--seed', '3'], 'Give a prompt'],
     [['a cat', '-o', '/nonexistent-folder/clip.mp4'], 'Cannot write /nonexistent-folder/clip.mp4: the folder /nonexistent-folder does not exist.'],
@@ -87,7 +115,7 @@ describe('npm run generate', () => {
     [['a cat', '--image', 'first.png'], '--image first.png: there is no such file.'],
   ])('exits 2 at once for %j', (args, message) => {
     const started = Date.now();
-    const { status, stderr } = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const { status, stderr } = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
     expect(status).toBe(2);
     expect(stderr).toContain(message);
     expect(stderr).toContain('Run npm run generate -- --help for the options.');

@@ -39,4 +39,17 @@ describe('WordTokenizer', () => {
     expect(() => WordTokenizer.fromJson({ model: { type: 'BPE' } })).toThrow(TokenizerError);
     expect(() => WordTokenizer.fromJson({ model: { type: 'WordLevel', vocab: { a: 0 } } })).toThrow('no [PAD]');
   });
+
+  it('reads a word with an invisible character inside, or in a confusable form, as the plain word', () => {
+    const plain = tokenizer.encode('a red ball', 8);
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if ((c >= 0xd800 && c <= 0xdfff) || !/\p{Cf}/u.test(String.fromCodePoint(c))) continue;
+      const disguised = `a r${String.fromCodePoint(c)}ed ball`;
+      expect(tokenizer.words(disguised), `U+${c.toString(16)}`).toEqual(['a', 'red', 'ball']);
+      expect(Array.from(tokenizer.encode(disguised, 8).ids)).toEqual(Array.from(plain.ids));
+    }
+    for (const form of ['a ｒｅｄ ball', 'a 𝐫𝐞𝐝 ball', 'a ⓡⓔⓓ ball', 'A RED\u00A0BALL', '\u202Ea red ball\u202C']) {
+      expect(tokenizer.words(form), form).toEqual(['a', 'red', 'ball']);
+    }
+  }, 60_000); // walks every code point
 });

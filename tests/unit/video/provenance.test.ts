@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { probe } from '../../support/media.ts';
 import { addProvenance, Mp4FormatError, readProvenance, type Provenance } from '../../../src/video/provenance.ts';
 import { buildXmp, xmlEscape, xmlUnescape } from '../../../src/video/provenance_xmp.ts';
+import { normalizePrompt } from '../../../src/model/prompt_text.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'zoetrope-provenance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,8 +92,19 @@ describe('addProvenance on a moov-at-end MP4', () => {
 describe('hostile and non-ASCII prompts', () => {
   const stamped = addProvenance(ffmpegClip('hostile.mp4'), record(HOSTILE));
 
-  it('come back from readProvenance byte for byte', () => {
-    expect(readProvenance(stamped)!.prompt).toBe(HOSTILE);
+  it('come back from readProvenance as every check read them (normalizePrompt), byte for byte', () => {
+    expect(readProvenance(stamped)!.prompt).toBe(normalizePrompt(HOSTILE));
+    expect(readProvenance(stamped)!.prompt).toContain('<script>alert(1)</script> ]]> &amp; кошка 猫 🎥 é tab new line \u0001 bell');
+  });
+
+  it('never carry invisible characters or bidi overrides: a word reads in the metadata as it was checked', () => {
+    const prompt = 'a go\u200Bre\u00AD scene \u202Edesrever\u202C \u2066isolated\u2069 \uFEFFbom w\u2060ord';
+    const file = write('invisible.mp4', addProvenance(ffmpegClip('invisible-src.mp4'), record(prompt)));
+    const clean = 'a gore scene desrever isolated bom word';
+    expect(readProvenance(new Uint8Array(readFileSync(file)))!.prompt).toBe(clean);
+    const tags = formatTags(file);
+    expect(tags.description).toBe(clean);
+    expect(tags.comment).toMatch(/Prompt: a gore scene desrever isolated bom word$/);
   });
 
   it('leave a well-formed XMP packet whose dc:description is the prompt (XML-forbidden characters as U+FFFD)', () => {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import words from '../../../src/worker/prompt_filter_words.json';
 import { EngineError } from '../../../src/worker/errors.ts';
-import { checkPrompt, findRefused, inflects, parseWordList, promptWords } from '../../../src/worker/prompt_filter.ts';
+import { findRefused, inflects, parseWordList, promptWords } from '../../../src/worker/prompt_filter.mjs';
 import { validateGenerate } from '../../../src/worker/validate.ts';
 
+const REQUEST = { seed: 1, durationSeconds: 4, aspect: '1:1' as const, shortSide: 256 };
+
+/** The engine's refusal of `prompt` (the filter runs inside the one request check), or null. */
 function refusal(prompt: string): EngineError | null {
   try {
-    checkPrompt(prompt);
+    validateGenerate({ ...REQUEST, prompt });
     return null;
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
@@ -47,8 +50,7 @@ describe('the prompt filter refuses', () => {
   });
 
   it('from validateGenerate, before any work starts', () => {
-    const request = { prompt: 'a decapitated statue', seed: 1, durationSeconds: 4, aspect: '1:1' as const, shortSide: 256 };
-    expect(() => validateGenerate(request)).toThrow(/graphic gore \("decapitate"\)/);
+    expect(() => validateGenerate({ ...REQUEST, prompt: 'a decapitated statue' })).toThrow(/graphic gore \("decapitate"\)/);
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { TestPatternRequest } from '../../../src/worker/api.ts';
 import { EngineError } from '../../../src/worker/errors.ts';
 import { validateGenerate, validateTestPattern } from '../../../src/worker/validate.ts';
+import { requestLimits } from '../../../src/worker/request_check.mjs';
+import { readFileSync } from 'node:fs';
 
 const ok: TestPatternRequest = { width: 256, height: 144, fps: 8, frameCount: 16, source: 'gpu' };
 
@@ -44,5 +46,27 @@ describe('validateGenerate', () => {
     expect(codeOf(() => validateGenerate({ ...request, durationSeconds: 0 }))).toBe('bad-request');
     expect(codeOf(() => validateGenerate({ ...request, seed: 2 ** 32 }))).toBe('bad-request');
     expect(codeOf(() => validateGenerate(request))).toBeUndefined();
+  });
+
+  it('refuses the steps the sampler cannot take, as a bad request rather than an unexpected error', () => {
+    expect(codeOf(() => validateGenerate({ ...request, steps: 0 }))).toBe('bad-request');
+    expect(codeOf(() => validateGenerate({ ...request, steps: 51 }))).toBe('bad-request');
+    expect(codeOf(() => validateGenerate({ ...request, steps: 50 }))).toBeUndefined();
+  });
+
+  it('checks against the loaded model: its aspects, its short side, one frame at its frame rate', () => {
+    const tiny = requestLimits(JSON.parse(readFileSync('models/configs/tiny-test.json', 'utf8')));
+    const ok = { ...request, shortSide: 64, durationSeconds: 0.125 };
+    expect(codeOf(() => validateGenerate(ok, tiny))).toBeUndefined();
+    expect(() => validateGenerate({ ...ok, shortSide: 256 }, tiny)).toThrow('The resolution must be 64 px at 1:1 (what tiny-test makes) (got 256).');
+    expect(() => validateGenerate({ ...ok, durationSeconds: 0.1 }, tiny)).toThrow(/one frame at tiny-test's 8 fps/);
+  });
+
+  it('gives back the request with its prompt as every check read it, and names every problem at once', () => {
+    expect(validateGenerate({ ...request, prompt: ' a\u200B red\u202E ball ' }).prompt).toBe('a red ball');
+    expect(() => validateGenerate({ ...request, seed: -1, steps: 0 })).toThrow(
+      'The seed must be a whole number from 0 to 4294967295 (got -1). The number of steps must be a whole number from 1 to 50 (got 0).',
+    );
+    expect(codeOf(() => validateGenerate({ ...request, prompt: 'a gory scene', seed: -1 }))).toBe('prompt-refused');
   });
 });
