@@ -15,7 +15,7 @@ function file(files: Files, path: string): Uint8Array {
 
 /** A session for `graph`, whose initializers point into the safetensors file(s) of `part`. */
 async function session(files: Files, graph: string, part: string): Promise<Ort.InferenceSession> {
-  return createShardedWasmSession(file(files, graph), partWeightFiles(files, part));
+  return createShardedWasmSession(file(files, graph), partWeightFiles(files, part), graph);
 }
 
 /** text_encoder.onnx: ids (1, L) i64, mask (1, L) i64 → tokens (1, L, dim). */

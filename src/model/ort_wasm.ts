@@ -6,6 +6,7 @@
 // one thread (it only schedules GPU kernels), this one with as many as the page can have, and the
 // thread count is fixed when a build's WASM module starts, so the two cannot share one module.
 // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (the app sends COOP/COEP).
+import { checkExternalData } from './onnx_external_data.ts';
 import type { WeightFile } from './part_files.ts';
 import type * as Ort from 'onnxruntime-web';
 import { wasmThreadCount } from '../worker/backend_choice.ts';
@@ -36,12 +37,16 @@ export function loadOrtWasm(): Promise<OrtModule> {
  * A WASM EP session for a graph whose weights are ONNX external data in `weightsPath` (the model's
  * f16 safetensors, handed over as they are: the graph reads its initializers out of those bytes).
  */
-export async function createWasmSession(graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<Ort.InferenceSession> {
-  return createShardedWasmSession(graph, [{ path: weightsPath, bytes: weights }]);
+export async function createWasmSession(graph: Uint8Array, weightsPath: string, weights: Uint8Array, graphName = 'the ONNX graph'): Promise<Ort.InferenceSession> {
+  return createShardedWasmSession(graph, [{ path: weightsPath, bytes: weights }], graphName);
 }
 
-/** As createWasmSession, for a graph whose initializers point into several files (a sharded part). */
-export async function createShardedWasmSession(graph: Uint8Array, weights: readonly WeightFile[]): Promise<Ort.InferenceSession> {
+/**
+ * As createWasmSession, for a graph whose initializers point into several files (a sharded part).
+ * Every external-data reference is checked against the files first (onnx_external_data.ts).
+ */
+export async function createShardedWasmSession(graph: Uint8Array, weights: readonly WeightFile[], graphName = 'the ONNX graph'): Promise<Ort.InferenceSession> {
+  checkExternalData(graph, weights, graphName);
   const ort = await loadOrtWasm();
   return ort.InferenceSession.create(graph, {
     executionProviders: ['wasm'],

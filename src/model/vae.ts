@@ -10,6 +10,7 @@
 // ort.all.mjs, JsepBackend.initialize), so our latents buffer would belong to the wrong device.
 // A per-session device also lets a decoder made after a device loss follow the new device.
 import type * as Ort from 'onnxruntime-web';
+import { checkExternalData } from './onnx_external_data.ts';
 
 type OrtModule = typeof Ort;
 
@@ -40,6 +41,7 @@ export class VaeDecoder {
 
   /** A session for `vae_decoder.onnx`, whose weights are external data in `weightsPath`. */
   static async create(device: GPUDevice, graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<VaeDecoder> {
+    checkExternalData(graph, [{ path: weightsPath, bytes: weights }], 'vae_decoder.onnx');
     const ort = await loadOrt();
     const session = await ort.InferenceSession.create(graph, {
       executionProviders: [{ name: 'webgpu', device }],

@@ -14,6 +14,7 @@
 // pays for it.
 import type * as Ort from 'onnxruntime-web';
 import { rgbaToPlanar } from '../video/image_input.ts';
+import { checkExternalData } from './onnx_external_data.ts';
 import { createWasmSession, loadOrtWasm, runToF32 } from './ort_wasm.ts';
 import { loadOrt } from './vae.ts';
 
@@ -33,6 +34,7 @@ export interface VaeEncoderSession {
 
 /** vae_encoder.onnx on the WebGPU EP, on `device` (the device our DiT and decoder use). */
 export async function webgpuVaeEncoderSession(device: GPUDevice, graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<VaeEncoderSession> {
+  checkExternalData(graph, [{ path: weightsPath, bytes: weights }], 'vae_encoder.onnx');
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(graph, {
     executionProviders: [{ name: 'webgpu', device }],
@@ -44,7 +46,7 @@ export async function webgpuVaeEncoderSession(device: GPUDevice, graph: Uint8Arr
 
 /** vae_encoder.onnx on the WASM EP. */
 export async function wasmVaeEncoderSession(graph: Uint8Array, weightsPath: string, weights: Uint8Array): Promise<VaeEncoderSession> {
-  return { ort: await loadOrtWasm(), session: await createWasmSession(graph, weightsPath, weights) };
+  return { ort: await loadOrtWasm(), session: await createWasmSession(graph, weightsPath, weights, 'vae_encoder.onnx') };
 }
 
 /** A FrameEncoder whose session is opened on first use and kept for later clips. */

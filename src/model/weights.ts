@@ -40,17 +40,19 @@ export class SafetensorsFile {
     if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.byteLength) {
       throw new WeightsFormatError(`${label}: header length ${headerLength} does not fit the file`);
     }
-    let header: Record<string, unknown>;
+    let header: unknown;
     try {
       header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
     } catch {
       throw new WeightsFormatError(`${label}: header is not JSON`);
     }
+    if (!isRecord(header)) throw new WeightsFormatError(`${label}: header is not a JSON object`);
     const dataStart = 8 + headerLength;
     const tensors = new Map<string, TensorInfo>();
     let metadata: Record<string, string> = {};
     for (const [name, entry] of Object.entries(header)) {
       if (name === '__metadata__') {
+        if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) throw new WeightsFormatError(`${label}: __metadata__ is not a map of strings`);
         metadata = entry as Record<string, string>;
         continue;
       }
@@ -110,18 +112,30 @@ function bf16ToF32(bits: number): number {
   return bf16AsFloat[0]!;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isByteCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * One tensor's header entry, checked against the file before anything is read or allocated from
+ * it: its offsets are whole byte counts inside the data section, and its shape needs exactly the
+ * bytes they span (so no later read can run past the file or size an array from a hostile shape).
+ */
 function checkEntry(label: string, name: string, entry: unknown, dataStart: number, fileBytes: number): TensorInfo {
-  const bad = (why: string) => new WeightsFormatError(`${label}: tensor ${name} ${why}`);
-  if (typeof entry !== 'object' || entry === null) throw bad('has no description');
-  const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16' && dtype !== 'I32') throw bad(`has unsupported dtype ${String(dtype)}`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad('has a bad shape');
-  if (!Array.isArray(offsets) || offsets.length !== 2) throw bad('has no data_offsets');
-  const [begin, end] = offsets.map((o: number) => dataStart + o) as [number, number];
-  const count = shape.reduce((a: number, b: number) => a * b, 1);
+  const bad = (why: string) => new WeightsFormatError(`${label}: tensor ${name.slice(0, 200)} ${why}`);
+  if (!isRecord(entry)) throw bad('has no description');
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16' && dtype !== 'I32') throw bad(`has unsupported dtype ${String(dtype).slice(0, 40)}`);
+  if (!Array.isArray(shape) || !shape.every(isByteCount)) throw bad('has a bad shape');
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isByteCount)) throw bad('has no data_offsets');
+  const begin = dataStart + (offsets[0] as number);
+  const end = dataStart + (offsets[1] as number);
   if (!(begin <= end && end <= fileBytes)) throw bad('points outside the file');
-  if (end - begin !== count * BYTES[dtype]) throw bad(`holds ${end - begin} bytes for ${count} ${dtype} values`);
-  return { dtype, shape, begin, end };
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count) || end - begin !== count * BYTES[dtype]) throw bad(`holds ${end - begin} bytes for ${count} ${dtype} values`);
+  return { dtype, shape: [...shape] as number[], begin, end };
 }
 
 /** Several safetensors shards behind one name → tensor lookup (HF's model.safetensors.index.json). */

@@ -15,6 +15,7 @@ import type { ModelConfig } from '../model/config.ts';
 import type { FrameEncoder } from '../model/vae_encoder.ts';
 import { decodeFrames, frameToRgba, trackFps } from '../video/decode.ts';
 import { demuxVideoTrack, Mp4FormatError, type DemuxedTrack } from '../video/demux.ts';
+import { ImageFormatError } from '../video/image_header.ts';
 import { imageToFrame } from '../video/image_input.ts';
 import type { GenerateRequest, MediaInput } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
@@ -50,8 +51,18 @@ function badRequest(message: string, cause?: unknown): EngineError {
   return new EngineError('bad-request', message, cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined);
 }
 
+/**
+ * The most bytes a given clip may have: read whole into memory, and a minute of Zoetrope's video
+ * is a few MB, so a larger file is refused before it is read.
+ */
+export const MAX_MEDIA_BYTES = 512 * 1024 * 1024;
+
 /** The bytes of a Blob or byte array given to the engine. */
 export async function mediaBytes(media: MediaInput): Promise<Uint8Array<ArrayBuffer>> {
+  const size = media instanceof Blob ? media.size : media.byteLength;
+  if (size > MAX_MEDIA_BYTES) {
+    throw badRequest(`The file given is ${(size / 2 ** 20).toFixed(0)} MB; Zoetrope reads clips and pictures of at most ${MAX_MEDIA_BYTES / 2 ** 20} MB.`);
+  }
   if (media instanceof Blob) return new Uint8Array(await media.arrayBuffer());
   return media.buffer instanceof ArrayBuffer ? (media as Uint8Array<ArrayBuffer>) : new Uint8Array(media);
 }
@@ -61,12 +72,17 @@ async function readPicture(media: MediaInput, which: string, width: number, heig
   try {
     return await imageToFrame(blob, width, height);
   } catch (error) {
-    throw badRequest(`The ${which} could not be read: it is not an image this browser can open. Use a PNG, JPEG or WebP file.`, error);
+    const why = error instanceof ImageFormatError ? error.message : 'it is not an image this browser can open';
+    throw badRequest(`The ${which} could not be read: ${why}. Use a PNG, JPEG or WebP file.`, error);
   }
 }
 
-/** The clip to extend: a finished MP4 of this model's size (for the chosen aspect) and frame rate. */
-function checkEarlierClip(bytes: Uint8Array<ArrayBuffer>, { config, width, height, fps }: ConditioningSetting): DemuxedTrack {
+/**
+ * The clip to extend: a finished MP4 of this model's size (for the chosen aspect) and frame rate.
+ * Every way its bytes can be wrong ends here as a bad-request: the demuxer checks its tables
+ * against the file's length before allocating anything from them.
+ */
+export function readEarlierClip(bytes: Uint8Array<ArrayBuffer>, { config, width, height, fps }: Pick<ConditioningSetting, 'config' | 'width' | 'height' | 'fps'>): DemuxedTrack {
   let track: DemuxedTrack;
   try {
     track = demuxVideoTrack(bytes);
@@ -106,7 +122,7 @@ export async function openConditioning(request: GenerateRequest, setting: Condit
   const start = request.image === undefined ? null : await readPicture(request.image, 'start image', width, height);
   const end = request.endImage === undefined ? null : await readPicture(request.endImage, 'end image', width, height);
   const earlierBytes = request.extend === undefined ? null : await mediaBytes(request.extend);
-  const earlier = earlierBytes ? checkEarlierClip(earlierBytes, setting) : null;
+  const earlier = earlierBytes ? readEarlierClip(earlierBytes, setting) : null;
   const earlierFrames = earlier?.samples.length ?? 0;
   const lead = Math.min(chunk.context_latent_frames, earlierFrames);
   const plan = planClip({

@@ -2,7 +2,7 @@
 // and the sha256 every file is verified with.
 import type { ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
-import { parseManifest } from './manifest.ts';
+import { MAX_MANIFEST_BYTES, parseManifest } from './manifest.ts';
 import { fetchFailed } from './store_errors.ts';
 
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -33,11 +33,42 @@ export async function fetchChecked(url: string, signal: AbortSignal | undefined,
 
 export async function fetchManifest(url: string, signal?: AbortSignal): Promise<ModelInfo> {
   const response = await fetchChecked(url, signal);
+  const text = await textWithin(response, MAX_MANIFEST_BYTES, url);
   let json: unknown;
   try {
-    json = await response.json();
+    json = JSON.parse(text);
   } catch {
     throw new EngineError('model-invalid', `The model manifest at ${url} is not JSON.`);
   }
   return parseManifest(json, url);
+}
+
+/** The response's text, refused unread (or as soon as it grows) past `limit` bytes: a manifest is never that large. */
+async function textWithin(response: Response, limit: number, url: string): Promise<string> {
+  const tooLarge = () => new EngineError('model-invalid', `The model manifest at ${url} is over ${limit / 2 ** 20} MB: it is not a manifest.`);
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }

@@ -4,6 +4,17 @@ import type { ModelFile, ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+// Sane limits, checked before anything is sized from the manifest's numbers (each file is
+// downloaded into one buffer of its listed size). ORT-web reads external data with 32-bit offsets,
+// so no usable weight file is larger than 4 GiB; Wan2.1-1.3B, the largest model this engine runs,
+// is about 3 GB in all.
+export const MAX_MANIFEST_FILES = 4096;
+export const MAX_FILE_BYTES = 4 * 1024 ** 3;
+export const MAX_MODEL_BYTES = 64 * 1024 ** 3;
+/** A manifest is a few kB of JSON; more than this is not one (and is not read into memory). */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_NAME_CHARS = 200;
 // Relative paths inside the model folder only: no scheme, no leading slash, no "..".
 const SAFE_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._-][A-Za-z0-9._/-]*$/;
 
@@ -24,26 +35,25 @@ export function parseManifest(json: unknown, url: string): ModelInfo {
   const { name, version, config, files } = json;
   if (typeof name !== 'string' || name === '') throw invalid(url, 'missing "name"');
   if (typeof version !== 'string' || version === '') throw invalid(url, 'missing "version"');
+  if (name.length > MAX_NAME_CHARS || version.length > MAX_NAME_CHARS) throw invalid(url, `"name" or "version" is over ${MAX_NAME_CHARS} characters`);
   if (!isRecord(config)) throw invalid(url, 'missing "config" object');
   if (!Array.isArray(files) || files.length === 0) throw invalid(url, 'missing "files" list');
+  if (files.length > MAX_MANIFEST_FILES) throw invalid(url, `${files.length} files listed, more than ${MAX_MANIFEST_FILES}`);
 
   const seen = new Set<string>();
   const checked: ModelFile[] = files.map((file: unknown, i) => {
     if (!isRecord(file)) throw invalid(url, `files[${i}] is not an object`);
     const { path, bytes, sha256 } = file;
-    if (typeof path !== 'string' || !SAFE_PATH.test(path)) throw invalid(url, `files[${i}].path is not a relative path`);
+    if (typeof path !== 'string' || path.length > MAX_NAME_CHARS || !SAFE_PATH.test(path)) throw invalid(url, `files[${i}].path is not a relative path`);
     if (seen.has(path)) throw invalid(url, `${path} is listed twice`);
     seen.add(path);
     if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)
       throw invalid(url, `${path} has no valid "bytes"`);
+    if (bytes > MAX_FILE_BYTES) throw invalid(url, `${path} is listed at ${bytes} bytes, more than the ${MAX_FILE_BYTES / 1024 ** 3} GiB a model file may have`);
     if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) throw invalid(url, `${path} has no valid "sha256"`);
     return { path, bytes, sha256 };
   });
-  return {
-    name,
-    version,
-    config,
-    files: checked,
-    totalBytes: checked.reduce((sum, f) => sum + f.bytes, 0),
-  };
+  const totalBytes = checked.reduce((sum, f) => sum + f.bytes, 0);
+  if (totalBytes > MAX_MODEL_BYTES) throw invalid(url, `its files add up to ${totalBytes} bytes, more than the ${MAX_MODEL_BYTES / 1024 ** 3} GiB a model may have`);
+  return { name, version, config, files: checked, totalBytes };
 }

@@ -5,13 +5,22 @@
 // (stsz sizes, stsc + stco/co64 chunk offsets, stts durations, ctts composition offsets, stss
 // sync samples) and its decoder configuration from the sample entry (avcC, vpcC, av1C). It
 // reads whole files in memory: clips here are at most a minute of small video.
+//
+// The files come from outside (a picked clip, the history's stored bytes, the CLI's --extend), so
+// every count and size in the tables is checked against the file's real length and MAX_SAMPLES
+// before anything is allocated from it: a damaged or hostile table ends in an Mp4FormatError,
+// never in a multi-gigabyte allocation.
 import {
   childBoxes,
   findChild,
   fourCc,
+  fourCcField,
   Mp4FormatError,
   requirePath,
+  u16Field,
+  u32Field,
   u32Table,
+  u64Field,
   versionOf,
   type Box,
 } from './mp4_boxes.ts';
@@ -37,6 +46,12 @@ export interface DemuxedTrack {
   samples: DemuxedSample[];
 }
 
+/**
+ * The most samples (frames) a video track may have: an hour at 30 fps, far beyond any clip
+ * Zoetrope makes (60 s) or stitches, and small enough that the tables' arrays stay a few MB.
+ */
+export const MAX_SAMPLES = 108_000;
+
 /** Boxes an MP4 file may start with. */
 const TOP_LEVEL_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide']);
 
@@ -49,7 +64,7 @@ export function demuxVideoTrack(bytes: Uint8Array<ArrayBuffer>): DemuxedTrack {
   if (!trak) throw new Mp4FormatError('the MP4 file has no video track');
   const mdhd = requirePath(view, trak, ['mdia', 'mdhd']);
   const stbl = requirePath(view, trak, ['mdia', 'minf', 'stbl']);
-  const timescale = view.getUint32(mdhd.payload + (versionOf(view, mdhd) === 1 ? 20 : 12));
+  const timescale = u32Field(view, mdhd, versionOf(view, mdhd) === 1 ? 20 : 12);
   if (timescale === 0) throw new Mp4FormatError('the video track has a timescale of 0');
   return { config: decoderConfig(view, requirePath(view, stbl, ['stsd'])), timescale, samples: sampleTable(view, stbl) };
 }
@@ -68,7 +83,7 @@ export function encodedChunks(bytes: Uint8Array<ArrayBuffer>, track: DemuxedTrac
 function handlerOf(view: DataView, trak: Box): string | null {
   const mdia = findChild(view, trak, 'mdia');
   const hdlr = mdia && findChild(view, mdia, 'hdlr');
-  return hdlr ? fourCc(view, hdlr.payload + 8) : null; // after version/flags and pre_defined
+  return hdlr ? fourCcField(view, hdlr, 8) : null; // after version/flags and pre_defined
 }
 
 // ── Decoder configuration ───────────────────────────────────────────────────────────────────
@@ -79,14 +94,19 @@ function handlerOf(view: DataView, trak: Box): string | null {
 const VISUAL_SAMPLE_ENTRY_BYTES = 78;
 
 function decoderConfig(view: DataView, stsd: Box): DemuxedTrack['config'] {
-  const [entry] = childBoxes(view, stsd.payload + 8, stsd.end); // after version/flags and entry count
+  const entries = stsd.payload + 8; // after version/flags and entry count
+  const [entry] = entries <= stsd.end ? childBoxes(view, entries, stsd.end) : [];
   if (!entry) throw new Mp4FormatError('the video track has no sample description');
-  const codedWidth = view.getUint16(entry.payload + 24);
-  const codedHeight = view.getUint16(entry.payload + 26);
+  const codedWidth = u16Field(view, entry, 24);
+  const codedHeight = u16Field(view, entry, 26);
+  if (codedWidth === 0 || codedHeight === 0) throw new Mp4FormatError(`the video track says its frames are ${codedWidth}×${codedHeight} pixels`);
+  if (entry.payload + VISUAL_SAMPLE_ENTRY_BYTES > entry.end) throw new Mp4FormatError(`the ${entry.type} sample entry is too short`);
   const boxes = childBoxes(view, entry.payload + VISUAL_SAMPLE_ENTRY_BYTES, entry.end);
-  const payloadOf = (type: string) => {
+  /** The codec box's payload; `least` is the fewest bytes the fields read below need. */
+  const payloadOf = (type: string, least: number) => {
     const box = boxes.find((b) => b.type === type);
     if (!box) throw new Mp4FormatError(`the ${entry.type} sample entry has no ${type} box`);
+    if (box.end - box.payload < least) throw new Mp4FormatError(`the ${type} box is too short`);
     return new Uint8Array(view.buffer.slice(view.byteOffset + box.payload, view.byteOffset + box.end)) as Uint8Array<ArrayBuffer>;
   };
   const hex = (n: number) => n.toString(16).padStart(2, '0');
@@ -94,15 +114,15 @@ function decoderConfig(view: DataView, stsd: Box): DemuxedTrack['config'] {
   switch (entry.type) {
     case 'avc1':
     case 'avc3': {
-      const avcC = payloadOf('avcC'); // [version, profile, compatibility, level, …]
+      const avcC = payloadOf('avcC', 4); // [version, profile, compatibility, level, …]
       return { codec: `${entry.type}.${hex(avcC[1]!)}${hex(avcC[2]!)}${hex(avcC[3]!)}`, codedWidth, codedHeight, description: avcC };
     }
     case 'vp09': {
-      const vpcC = payloadOf('vpcC'); // full box: [version, flags×3, profile, level, bitDepth:4|…]
+      const vpcC = payloadOf('vpcC', 7); // full box: [version, flags×3, profile, level, bitDepth:4|…]
       return { codec: `vp09.${two(vpcC[4]!)}.${two(vpcC[5]!)}.${two(vpcC[6]! >> 4)}`, codedWidth, codedHeight };
     }
     case 'av01': {
-      const av1C = payloadOf('av1C'); // [marker|version, profile:3|level:5, tier:1|high_bitdepth:1|twelve_bit:1|…]
+      const av1C = payloadOf('av1C', 3); // [marker|version, profile:3|level:5, tier:1|high_bitdepth:1|twelve_bit:1|…]
       const profile = av1C[1]! >> 5;
       const level = av1C[1]! & 0x1f;
       const tier = av1C[2]! & 0x80 ? 'H' : 'M';
@@ -148,28 +168,43 @@ function sampleTable(view: DataView, stbl: Box): DemuxedSample[] {
   return samples;
 }
 
+/**
+ * Every sample's size. Each sample is bytes of the file, so together they cannot be more than the
+ * file: that, and MAX_SAMPLES, bound the count before the array is made.
+ */
 function sampleSizes(view: DataView, stsz: Box): Uint32Array {
-  const uniform = view.getUint32(stsz.payload + 4);
-  const count = view.getUint32(stsz.payload + 8);
-  if (uniform !== 0) return new Uint32Array(count).fill(uniform);
-  if (stsz.payload + 12 + count * 4 > stsz.end) throw new Mp4FormatError('the stsz table is cut off');
-  return Uint32Array.from({ length: count }, (_, i) => view.getUint32(stsz.payload + 12 + i * 4));
+  const uniform = u32Field(view, stsz, 4);
+  const count = u32Field(view, stsz, 8);
+  if (count > MAX_SAMPLES) throw new Mp4FormatError(`the video track claims ${count} frames; Zoetrope reads clips of at most ${MAX_SAMPLES} frames`);
+  if (uniform !== 0) {
+    if (uniform * count > view.byteLength) throw new Mp4FormatError(`the video track claims ${count} frames of ${uniform} bytes each, more than the whole file (${view.byteLength} bytes): the file is damaged`);
+    return new Uint32Array(count).fill(uniform);
+  }
+  if (count > (stsz.end - stsz.payload - 12) / 4) throw new Mp4FormatError('the stsz table is cut off');
+  const sizes = Uint32Array.from({ length: count }, (_, i) => view.getUint32(stsz.payload + 12 + i * 4));
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (total > view.byteLength) throw new Mp4FormatError(`the video track's frames claim ${total} bytes, more than the whole file (${view.byteLength} bytes): the file is damaged`);
+  return sizes;
 }
 
 /** File offset of every sample: chunks hold runs of consecutive samples (stsc), placed at stco/co64. */
 function sampleOffsets(view: DataView, stsc: Box, chunkBox: Box | null, sizes: Uint32Array): Float64Array {
   if (!chunkBox) throw new Mp4FormatError('the file has no stco or co64 box');
   const runs = u32Table(view, stsc, 3); // (first_chunk 1-based, samples_per_chunk, description index)
-  const chunkCount = view.getUint32(chunkBox.payload + 4);
-  const chunkOffset = (c: number) =>
-    chunkBox.type === 'co64' ? Number(view.getBigUint64(chunkBox.payload + 8 + c * 8)) : view.getUint32(chunkBox.payload + 8 + c * 4);
-  if (chunkBox.payload + 8 + chunkCount * (chunkBox.type === 'co64' ? 8 : 4) > chunkBox.end) throw new Mp4FormatError(`the ${chunkBox.type} table is cut off`);
+  const chunkCount = u32Field(view, chunkBox, 4);
+  const entryBytes = chunkBox.type === 'co64' ? 8 : 4;
+  if (chunkCount > (chunkBox.end - chunkBox.payload - 8) / entryBytes) throw new Mp4FormatError(`the ${chunkBox.type} table is cut off`);
+  const chunkOffset = (c: number) => (entryBytes === 8 ? u64Field(view, chunkBox, 8 + c * 8) : u32Field(view, chunkBox, 8 + c * 4));
 
   const offsets = new Float64Array(sizes.length);
   let sample = 0;
-  for (let r = 0; r < runs.length / 3; r++) {
+  const runCount = runs.length / 3;
+  for (let r = 0; r < runCount; r++) {
     const firstChunk = runs[r * 3]! - 1;
-    const lastChunk = r + 1 < runs.length / 3 ? runs[(r + 1) * 3]! - 1 : chunkCount;
+    // Runs name ascending chunks (so the loops below visit each chunk at most once); chunks past
+    // the stco/co64 table do not exist.
+    const lastChunk = Math.min(r + 1 < runCount ? runs[(r + 1) * 3]! - 1 : chunkCount, chunkCount);
+    if (firstChunk < 0 || (r > 0 && firstChunk <= runs[(r - 1) * 3]! - 1)) throw new Mp4FormatError('the stsc table lists its chunks out of order: the file is damaged');
     const perChunk = runs[r * 3 + 1]!;
     for (let c = firstChunk; c < lastChunk && sample < sizes.length; c++) {
       let at = chunkOffset(c);

@@ -1,6 +1,7 @@
 // A picture the user gives (image-to-video, in-betweening) → the RGBA pixels of one frame of the
 // chosen bucket: scaled to cover the frame and cropped around its centre, as a phone crops a
 // photo to a video's aspect ratio, so nothing is stretched. Works in a worker (no DOM).
+import { decodePicture } from './image_header.ts';
 
 export interface CropRect {
   x: number;
@@ -21,14 +22,13 @@ export function coverCrop(sourceWidth: number, sourceHeight: number, width: numb
   return { x: (sourceWidth - cropWidth) / 2, y: (sourceHeight - cropHeight) / 2, width: cropWidth, height: cropHeight };
 }
 
-/** Decodes an image file (PNG, JPEG, WebP, …) and returns its pixels cropped and scaled to `width`×`height`. */
+/**
+ * Decodes an image file (PNG, JPEG, WebP, …) and returns its pixels cropped and scaled to
+ * `width`×`height`. Throws ImageFormatError for a file that is not a picture, is damaged, or is
+ * too large to decode safely (image_header.ts checks its size before decoding).
+ */
 export async function imageToFrame(image: Blob, width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(image);
-  } catch {
-    throw new Error('the file is not an image this browser can read (use PNG, JPEG or WebP)');
-  }
+  const bitmap = await decodePicture(image);
   try {
     const crop = coverCrop(bitmap.width, bitmap.height, width, height);
     const canvas = new OffscreenCanvas(width, height);

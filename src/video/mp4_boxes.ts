@@ -59,16 +59,50 @@ export function fourCc(view: DataView, at: number): string {
   return String.fromCharCode(view.getUint8(at), view.getUint8(at + 1), view.getUint8(at + 2), view.getUint8(at + 3));
 }
 
-/** A full box's version byte (flags follow in the next three bytes). */
-export function versionOf(view: DataView, box: Box): number {
-  return view.getUint8(box.payload);
+// Field readers bounded by the box: a field a damaged box is too short to hold is a format error,
+// not a read of the next box's bytes (or a RangeError past the end of the file).
+
+/** Checks that `bytes` bytes at `offset` into the box's payload lie inside the box; returns their file offset. */
+export function fieldAt(box: Box, offset: number, bytes: number): number {
+  const at = box.payload + offset;
+  if (at + bytes > box.end) throw new Mp4FormatError(`the ${box.type} box at byte ${box.start} is too short (${box.end - box.payload} bytes) for its fields`);
+  return at;
 }
 
-/** The u32 entries of a table box: [version/flags][entry count][entries…], each `width` u32s wide. */
+export function u8Field(view: DataView, box: Box, offset: number): number {
+  return view.getUint8(fieldAt(box, offset, 1));
+}
+
+export function u16Field(view: DataView, box: Box, offset: number): number {
+  return view.getUint16(fieldAt(box, offset, 2));
+}
+
+export function u32Field(view: DataView, box: Box, offset: number): number {
+  return view.getUint32(fieldAt(box, offset, 4));
+}
+
+export function u64Field(view: DataView, box: Box, offset: number): number {
+  return Number(view.getBigUint64(fieldAt(box, offset, 8)));
+}
+
+export function fourCcField(view: DataView, box: Box, offset: number): string {
+  return fourCc(view, fieldAt(box, offset, 4));
+}
+
+/** A full box's version byte (flags follow in the next three bytes). */
+export function versionOf(view: DataView, box: Box): number {
+  return u8Field(view, box, 0);
+}
+
+/**
+ * The u32 entries of a table box: [version/flags][entry count][entries…], each `width` u32s wide.
+ * The count is checked against the bytes the box holds before anything is allocated: a damaged or
+ * hostile count cannot ask for more memory than the file itself takes.
+ */
 export function u32Table(view: DataView, box: Box, width: number): Uint32Array {
-  const count = view.getUint32(box.payload + 4);
+  const count = u32Field(view, box, 4);
   const first = box.payload + 8;
-  if (first + count * width * 4 > box.end) throw new Mp4FormatError(`the ${box.type} table is cut off`);
+  if (count > (box.end - first) / (width * 4)) throw new Mp4FormatError(`the ${box.type} table claims ${count} entries, more than its box holds: the file is damaged`);
   const out = new Uint32Array(count * width);
   for (let i = 0; i < out.length; i++) out[i] = view.getUint32(first + i * 4);
   return out;
