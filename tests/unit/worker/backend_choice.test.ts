@@ -73,6 +73,6 @@ describe('backend choice', () => {
   it('a request names a backend the engine knows, or none', () => {
     const request = { prompt: 'a red ball', seed: 1, durationSeconds: 1, aspect: '1:1', shortSide: 64 } as const;
     for (const backend of [undefined, 'auto', 'webgpu', 'wasm'] as const) expect(() => validateGenerate({ ...request, backend })).not.toThrow();
-    expect(() => validateGenerate({ ...request, backend: 'webgl' as never })).toThrow('Backend must be "auto", "webgpu" or "wasm" (got webgl).');
+    expect(() => validateGenerate({ ...request, backend: 'webgl' as never })).toThrow('The backend must be one of auto, webgpu, wasm (got "webgl").');
   });
 });
