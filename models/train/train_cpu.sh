@@ -70,7 +70,7 @@ case "${1:-}" in
   cache-small)
     # 128 px clips (64 tokens a window) for a low-resolution phase; other scenes (seed 1), same folded VAE.
     exec "$PY" models/train/latent_cache.py --config zoetrope-s --vae "$STATE/latents/vae" --out "$STATE/latents-128" \
-      --shards "${SHARDS:-600}" --clips-per-shard 32 --frames 8 --scale 0.5 --seed 1 ;;
+      --shards "${SHARDS:-400}" --clips-per-shard 32 --frames 8 --scale 0.5 --seed 1 ;;
   dit)
     # A low-resolution phase first (128 px clips, 64 tokens a window, 32 a step) while the learning rate
     # is flat, then the 256 px clips (16 a step) while it decays: the budget table's plan.
