@@ -48,7 +48,7 @@ const HOSTILE: [string, string, RegExp][] = [
   ['a script tag in the prompt', 'v=1&p=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1', /markup or control characters/],
   ['an image with onerror', 'v=1&p=%3Cimg+src%3Dx+onerror%3D%22window.pwned%3D1%22%3E&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1', /markup/],
   ['markup in the model name', VALID.replace('m=tiny-test', 'm=%3Csvg+onload%3Dalert(1)%3E'), /model name “<svg onload=alert\(1\)>” is not a model name/],
-  ['a javascript: aspect', VALID.replace('a=16%3A9', 'a=javascript%3Aalert(1)'), /aspect ratio “javascript:alert\(1\)” is not one of/],
+  ['a javascript: aspect', VALID.replace('a=16%3A9', 'a=javascript%3Aalert(1)'), /aspect ratio must be one of 16:9, 1:1, 9:16 \(got "javascript:alert\(1\)"\)/],
   ['a huge prompt', `v=1&p=${'a'.repeat(9000)}&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1`, /link is too long/],
   ['a long prompt', `v=1&p=${'a'.repeat(600)}&d=1&a=16%3A9&r=64&st=none&s=7&n=1&m=tiny-test&mv=1`, /prompt is too long \(600 characters; at most 500\)/],
   ['a huge duration', VALID.replace('d=1', 'd=99999999999999999999'), /duration must be a number of seconds, more than 0 and at most 60 \(got "99999999999999999999"\)/],
