@@ -136,7 +136,8 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description='Render and encode world clips into a latent cache')
     p.add_argument('--config', default='zoetrope-s')
-    p.add_argument('--vae', required=True, help='trained VAE checkpoint folder (scale not yet folded)')
+    p.add_argument('--vae', required=True, help='trained VAE checkpoint folder (scale folded here), or a shipped '
+                   'vae.safetensors (scale folded in at export)')
     p.add_argument('--out', required=True)
     p.add_argument('--shards', type=int, required=True)
     p.add_argument('--clips-per-shard', type=int, default=32)
@@ -150,6 +151,12 @@ def main(argv=None):
     vae = VAE(cfg['vae']).eval().requires_grad_(False)
     if os.path.isdir(vae_folder(args.out)):
         meta = checkpoint.load_into(vae_folder(args.out), {'vae': vae})
+    elif os.path.isfile(args.vae):                                       # a shipped vae.safetensors: folded already
+        from train_vae import load_weights
+        meta = load_weights(args.vae, vae)
+        if 'latent_scale' not in meta:
+            raise SystemExit(f'{args.vae} has no latent_scale in its metadata: give the training checkpoint folder')
+        save_vae(args.out, vae, meta)
     elif 'latent_scale' in checkpoint.load(args.vae)[1]:                # another cache's vae/: folded already
         meta = checkpoint.load_into(args.vae, {'vae': vae})
         save_vae(args.out, vae, meta)

@@ -64,8 +64,11 @@ case "${1:-}" in
       --steps "${STEPS:-8000}" --lr 1e-4 --batch 8 --frames 2 --crop 128 --crops-per-frame 2 --compile --warmup 100 \
       --decay-start 5800 --decay-end "${STEPS:-8000}" --ckpt-minutes 5 --log-every 50 --eval-clips 8 ;;
   cache)
-    # 256 px clips; the latent scale is measured and folded into the VAE copy in latents/vae/.
-    exec "$PY" models/train/latent_cache.py --config zoetrope-s --vae "$STATE/vae" --out "$STATE/latents" \
+    # 256 px clips, encoded by the VAE copy in latents/vae/. A new cache takes the shipped VAE (its
+    # latent scale folded in at export), so the cache and the app's encoder always agree; only before
+    # a VAE ships is the training checkpoint's scale measured and folded here.
+    vae_for_cache="$STATE/vae"; if [ -f models/zoetrope-s/vae.safetensors ]; then vae_for_cache=models/zoetrope-s/vae.safetensors; fi
+    exec "$PY" models/train/latent_cache.py --config zoetrope-s --vae "$vae_for_cache" --out "$STATE/latents" \
       --shards "${SHARDS:-150}" --clips-per-shard 32 --frames 8 ;;
   cache-small)
     # 128 px clips (64 tokens a window) for a low-resolution phase; other scenes (seed 1), same folded VAE.
