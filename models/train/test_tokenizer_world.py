@@ -2,6 +2,7 @@
 and reads the same in the TypeScript tokenizer (src/model/tokenizer.ts) as in its Python twin."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -60,6 +61,10 @@ class WorldTokenizerTest(unittest.TestCase):
             subprocess.run([os.path.join(ROOT, 'node_modules', '.bin', 'tsc'), '--noCheck', '--target', 'es2022',
                             '--module', 'es2022', '--outDir', tmp, os.path.join(ROOT, 'src', 'model', 'tokenizer.ts')],
                            check=True, capture_output=True)
+            # tsc emits the .ts alone: the plain-JavaScript modules it imports (prompt_text.mjs) go beside it
+            source = open(os.path.join(ROOT, 'src', 'model', 'tokenizer.ts')).read()
+            for name in re.findall(r"from '\./([\w.]+\.mjs)'", source):
+                shutil.copy(os.path.join(ROOT, 'src', 'model', name), tmp)
             texts = self.captions[:300] + ['a red zeppelin drifts nearby']
             with open(os.path.join(tmp, 'in.json'), 'w') as f:
                 json.dump({'tok': self.tok, 'texts': texts, 'len': CFG['text_len']}, f)
