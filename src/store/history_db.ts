@@ -7,7 +7,12 @@
 // MP4s are kept apart so listing the history does not read every video into memory. An entry and
 // its video are written in one transaction: a full disk aborts both and leaves what was saved
 // before as it was.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+//
+// The database can be taken away while the page is open (the person clears the site's data,
+// another tab deletes it): live_db.ts then opens it again for the next operation, and `onLost`
+// lets the page re-read the list and say which clips are gone.
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { LiveDb, type LossReason } from './live_db.ts';
 import { formatBytes } from './range.ts';
 import { isQuotaError } from './store_errors.ts';
 import { cleanNote, cleanTitle, type HistoryEntry } from './history.ts';
@@ -30,43 +35,47 @@ export class HistoryError extends Error {
   }
 }
 
-export class HistoryDb {
-  private constructor(private readonly db: IDBPDatabase<HistoryDbSchema>) {}
+export interface HistoryDbEvents {
+  /** The database was taken away (see live_db.ts); what it held may be gone. The next call reopens it. */
+  onLost?: (reason: LossReason) => void;
+  /** Opening waits for another Zoetrope tab that holds an older version of the history open. */
+  onBlocked?: () => void;
+}
 
-  static async open(): Promise<HistoryDb> {
+export class HistoryDb {
+  private constructor(private readonly db: LiveDb<HistoryDbSchema>) {}
+
+  static async open(events: HistoryDbEvents = {}): Promise<HistoryDb> {
+    const db = new LiveDb<HistoryDbSchema>({
+      name: HISTORY_DB_NAME,
+      version: HISTORY_DB_VERSION,
+      upgrade(db) {
+        db.createObjectStore('entries', { keyPath: 'id' }).createIndex('byRoot', 'rootId');
+        db.createObjectStore('videos');
+      },
+      ...events,
+    });
     try {
-      return new HistoryDb(
-        await openDB<HistoryDbSchema>(HISTORY_DB_NAME, HISTORY_DB_VERSION, {
-          upgrade(db) {
-            db.createObjectStore('entries', { keyPath: 'id' }).createIndex('byRoot', 'rootId');
-            db.createObjectStore('videos');
-          },
-        }),
-      );
+      await db.connection();
     } catch (cause) {
       throw new HistoryError(`This browser does not let Zoetrope keep a history (IndexedDB is unavailable: ${String(cause)}). Download clips you want to keep.`, false);
     }
+    return new HistoryDb(db);
   }
 
   list(): Promise<HistoryEntry[]> {
-    return this.db.getAll('entries');
+    return this.db.run((db) => db.getAll('entries'));
   }
 
   async video(id: string): Promise<Blob | null> {
-    return (await this.db.get('videos', id))?.mp4 ?? null;
+    return (await this.db.run((db) => db.get('videos', id)))?.mp4 ?? null;
   }
 
   /** Saves a new entry with its MP4, both or neither. */
   async add(entry: HistoryEntry, mp4: Blob): Promise<void> {
-    const tx = this.db.transaction(['entries', 'videos'], 'readwrite');
     try {
-      await Promise.all([tx.objectStore('entries').add(entry), tx.objectStore('videos').add({ mp4 }, entry.id), tx.done]);
+      await this.db.run((db) => addBoth(db, entry, mp4));
     } catch (error) {
-      try {
-        tx.abort(); // when a write failed first, the transaction is already over
-      } catch {
-        // nothing left to undo
-      }
       if (isQuotaError(error)) throw await this.quotaError(mp4.size);
       throw new HistoryError(`The clip could not be saved to the history (${String(error)}). Download it to keep it.`, false);
     }
@@ -74,31 +83,37 @@ export class HistoryDb {
 
   /** Renames an entry or changes its note; returns the entry as stored. */
   async update(id: string, change: { title?: string; note?: string }): Promise<HistoryEntry | null> {
-    const tx = this.db.transaction('entries', 'readwrite');
-    const entry = await tx.store.get(id);
-    if (!entry) {
-      await tx.done;
-      return null;
-    }
-    if (change.title !== undefined) entry.title = cleanTitle(change.title, entry.settings.prompt);
-    if (change.note !== undefined) entry.note = cleanNote(change.note);
     try {
-      await Promise.all([tx.store.put(entry), tx.done]);
+      return await this.db.run(async (db) => {
+        const tx = db.transaction('entries', 'readwrite');
+        const entry = await tx.store.get(id);
+        if (!entry) {
+          await tx.done;
+          return null;
+        }
+        if (change.title !== undefined) entry.title = cleanTitle(change.title, entry.settings.prompt);
+        if (change.note !== undefined) entry.note = cleanNote(change.note);
+        await Promise.all([tx.store.put(entry), tx.done]);
+        return entry;
+      });
     } catch (error) {
       if (isQuotaError(error)) throw await this.quotaError(0);
       throw error;
     }
-    return entry;
   }
 
-  async delete(id: string): Promise<void> {
-    const tx = this.db.transaction(['entries', 'videos'], 'readwrite');
-    await Promise.all([tx.objectStore('entries').delete(id), tx.objectStore('videos').delete(id), tx.done]);
+  delete(id: string): Promise<void> {
+    return this.db.run(async (db) => {
+      const tx = db.transaction(['entries', 'videos'], 'readwrite');
+      await Promise.all([tx.objectStore('entries').delete(id), tx.objectStore('videos').delete(id), tx.done]);
+    });
   }
 
-  async clear(): Promise<void> {
-    const tx = this.db.transaction(['entries', 'videos'], 'readwrite');
-    await Promise.all([tx.objectStore('entries').clear(), tx.objectStore('videos').clear(), tx.done]);
+  clear(): Promise<void> {
+    return this.db.run(async (db) => {
+      const tx = db.transaction(['entries', 'videos'], 'readwrite');
+      await Promise.all([tx.objectStore('entries').clear(), tx.objectStore('videos').clear(), tx.done]);
+    });
   }
 
   close(): void {
@@ -113,5 +128,20 @@ export class HistoryDb {
         'Everything saved before is kept. Download this clip to keep it, or delete old clips and generate it again.',
       true,
     );
+  }
+}
+
+/** An entry and its MP4 in one transaction: both are written or neither. */
+async function addBoth(db: IDBPDatabase<HistoryDbSchema>, entry: HistoryEntry, mp4: Blob): Promise<void> {
+  const tx = db.transaction(['entries', 'videos'], 'readwrite');
+  try {
+    await Promise.all([tx.objectStore('entries').add(entry), tx.objectStore('videos').add({ mp4 }, entry.id), tx.done]);
+  } catch (error) {
+    try {
+      tx.abort(); // when a write failed first, the transaction is already over
+    } catch {
+      // nothing left to undo
+    }
+    throw error;
   }
 }

@@ -6,11 +6,17 @@
 // `delete`, or under a new URL: publish versions under versioned URLs). Each cached file is
 // checked against its sha256 on every load; a file whose bytes changed on disk is dropped and
 // fetched again. Files not yet (fully) stored are downloaded, resuming cut downloads.
+//
+// The browser may take the store away while a page is open (the person clears the site's data):
+// the connection reopens on its own (live_db.ts), and a load that was under way starts again from
+// the network, saying so in its progress (LoadProgress.notice), rather than failing on a dead
+// connection.
 import type { LoadProgress, ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../worker/errors.ts';
 import { fetchManifest, sha256Hex } from './download.ts';
 import { downloadFile } from './file_download.ts';
-import { deleteFile, deleteModel, filesOf, openModelDb, readStoredBytes, saveModel, type FileRecord, type ModelDb } from './model_db.ts';
+import { isClosingConnection, LiveDb } from './live_db.ts';
+import { deleteFile, deleteModel, filesOf, MODEL_DB, readStoredBytes, saveModel, type FileRecord, type ModelDb, type ModelDbSchema } from './model_db.ts';
 import { isQuotaError, storageFull, type StorageEstimate } from './store_errors.ts';
 
 /** 4 MiB: large enough that per-write overhead is small, small enough that a cut loses little. */
@@ -43,16 +49,23 @@ export interface ModelStoreOptions {
   chunkBytes?: number;
 }
 
+/** Times one load starts again after the store was taken away under it (each time from the network). */
+const MAX_RESTARTS = 2;
+
+/** What the load's progress says after the store was taken away under it. */
+export const STORE_LOST_NOTICE =
+  'This site’s stored data was cleared while the model was loading, so the part already kept is gone: downloading it again from the start.';
+
 export class ModelStore {
   private constructor(
-    private readonly db: ModelDb,
+    private readonly live: LiveDb<ModelDbSchema>,
     private readonly chunkBytes: number,
   ) {}
 
   static async open(options: ModelStoreOptions = {}): Promise<ModelStore> {
-    let db: ModelDb;
+    const live = new LiveDb<ModelDbSchema>(MODEL_DB);
     try {
-      db = await openModelDb();
+      await live.connection();
     } catch (cause) {
       throw new EngineError(
         'internal',
@@ -60,13 +73,37 @@ export class ModelStore {
         cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
       );
     }
-    return new ModelStore(db, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    return new ModelStore(live, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   }
 
   /** Loads every file of the model at `manifestUrl`, from IndexedDB where it can, else from the network. */
   async load(manifestUrl: string, onProgress?: (progress: LoadProgress) => void | Promise<void>, signal?: AbortSignal): Promise<LoadedModel> {
     const url = new URL(manifestUrl, globalThis.location?.href).href;
-    const info = await this.manifest(url, signal);
+    let notice: string | undefined;
+    for (let restarts = 0; ; restarts++) {
+      const losses = this.live.losses;
+      const db = await this.live.connection();
+      try {
+        return await this.loadFrom(db, url, notice, onProgress, signal);
+      } catch (error) {
+        // A dead connection met before its close event arrived counts as the loss it is.
+        if (isClosingConnection(error)) this.live.forget(db);
+        const lost = this.live.losses !== losses;
+        if (!lost || restarts >= MAX_RESTARTS || signal?.aborted) throw error;
+        notice = STORE_LOST_NOTICE;
+      }
+    }
+  }
+
+  /** One load on one connection; `notice` goes with every progress report (why it started over). */
+  private async loadFrom(
+    db: ModelDb,
+    url: string,
+    notice: string | undefined,
+    onProgress: ((progress: LoadProgress) => void | Promise<void>) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<LoadedModel> {
+    const info = await this.manifest(db, url, signal);
     const files = new Map<string, Uint8Array<ArrayBuffer>>();
     const started = performance.now();
     let doneBefore = 0;
@@ -85,20 +122,21 @@ export class ModelStore {
           loadedBytes,
           totalBytes: info.totalBytes,
           bytesPerSecond: Math.max(1, loadedBytes) / seconds,
+          ...(notice ? { notice } : {}),
         });
       };
-      let bytes = await this.cachedFile(info.name, file.sha256, file.bytes);
+      let bytes = await this.cachedFile(db, info.name, file.sha256, file.bytes);
       if (!bytes) {
         if (!notified) {
-          await this.beforeDownload(info);
+          await this.beforeDownload(db, info);
           notified = true;
         }
-        const record = (await this.db.get('files', [info.name, file.sha256])) ?? this.newRecord(info.name, file.sha256, file.bytes);
+        const record = (await db.get('files', [info.name, file.sha256])) ?? this.newRecord(info.name, file.sha256, file.bytes);
         const fileUrl = new URL(file.path, url).href;
         try {
-          bytes = await downloadFile({ db: this.db, url: fileUrl, file, record, onBytes: report, signal });
+          bytes = await downloadFile({ db, url: fileUrl, file, record, onBytes: report, signal });
         } catch (error) {
-          throw isQuotaError(error) ? storageFull(info.name, await this.missingBytes(info), await this.estimate(), String(error)) : error;
+          throw isQuotaError(error) ? storageFull(info.name, await this.missingBytes(db, info), await this.estimate(), String(error)) : error;
         }
       }
       files.set(file.path, bytes);
@@ -110,7 +148,7 @@ export class ModelStore {
 
   /** Every saved model, complete or not, with how much of it is stored. */
   async list(): Promise<CachedModel[]> {
-    const [models, files] = await Promise.all([this.db.getAll('models'), this.db.getAll('files')]);
+    const [models, files] = await this.live.run((db) => Promise.all([db.getAll('models'), db.getAll('files')]));
     return models.map(({ name, manifestUrl, info, savedAt }) => {
       const mine = new Map(files.filter((f) => f.model === name).map((f) => [f.sha256, f]));
       const storedBytes = info.files.reduce((sum, f) => sum + (mine.get(f.sha256)?.storedBytes ?? 0), 0);
@@ -121,7 +159,7 @@ export class ModelStore {
 
   /** Removes a model and all its bytes; false if no model of that name was stored. */
   delete(name: string): Promise<boolean> {
-    return deleteModel(this.db, name);
+    return this.live.run((db) => deleteModel(db, name));
   }
 
   async usage(): Promise<StorageUse> {
@@ -131,7 +169,7 @@ export class ModelStore {
   }
 
   close(): void {
-    this.db.close();
+    this.live.close();
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────
@@ -141,12 +179,12 @@ export class ModelStore {
    * for next time. A model that is not complete needs the network anyway, and asking again lets a
    * fix published on the server (a corrected manifest) replace a broken one.
    */
-  private async manifest(url: string, signal: AbortSignal | undefined): Promise<ModelInfo> {
-    const saved = await this.db.getFromIndex('models', 'byUrl', url);
-    if (saved && (await this.isComplete(saved.info))) return saved.info;
+  private async manifest(db: ModelDb, url: string, signal: AbortSignal | undefined): Promise<ModelInfo> {
+    const saved = await db.getFromIndex('models', 'byUrl', url);
+    if (saved && (await this.isComplete(db, saved.info))) return saved.info;
     const info = await fetchManifest(url, signal);
     try {
-      await saveModel(this.db, { name: info.name, manifestUrl: url, info, savedAt: Date.now() });
+      await saveModel(db, { name: info.name, manifestUrl: url, info, savedAt: Date.now() });
     } catch (error) {
       throw isQuotaError(error) ? storageFull(info.name, info.totalBytes, await this.estimate(), String(error)) : error;
     }
@@ -154,35 +192,35 @@ export class ModelStore {
   }
 
   /** A complete file's bytes if they still match their sha256; a damaged one is dropped. */
-  private async cachedFile(model: string, sha256: string, bytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
-    const record = await this.db.get('files', [model, sha256]);
+  private async cachedFile(db: ModelDb, model: string, sha256: string, bytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    const record = await db.get('files', [model, sha256]);
     if (!record?.complete) return null;
     const body = new Uint8Array(bytes);
     // Disks and browsers do corrupt stored data now and then; a wrong weight would go unnoticed.
-    if ((await readStoredBytes(this.db, record, body)) && (await sha256Hex(body)) === sha256) return body;
-    await deleteFile(this.db, model, sha256);
+    if ((await readStoredBytes(db, record, body)) && (await sha256Hex(body)) === sha256) return body;
+    await deleteFile(db, model, sha256);
     return null;
   }
 
   /** Before the first byte is downloaded: ask to keep storage, and refuse early when it cannot fit. */
-  private async beforeDownload(info: ModelInfo): Promise<void> {
+  private async beforeDownload(db: ModelDb, info: ModelInfo): Promise<void> {
     // Without this, the browser may evict a multi-gigabyte model when the disk runs low.
     await navigator.storage?.persist?.().catch(() => false);
-    const needed = await this.missingBytes(info);
+    const needed = await this.missingBytes(db, info);
     const estimate = await this.estimate();
     if (estimate && estimate.quota > 0 && estimate.quota - estimate.usage < needed) {
       throw storageFull(info.name, needed, estimate);
     }
   }
 
-  private async isComplete(info: ModelInfo): Promise<boolean> {
-    const records = await this.db.getAll('files', filesOf(info.name));
+  private async isComplete(db: ModelDb, info: ModelInfo): Promise<boolean> {
+    const records = await db.getAll('files', filesOf(info.name));
     const complete = new Set(records.filter((r) => r.complete).map((r) => r.sha256));
     return info.files.every((f) => complete.has(f.sha256));
   }
 
-  private async missingBytes(info: ModelInfo): Promise<number> {
-    const records = await this.db.getAll('files', filesOf(info.name));
+  private async missingBytes(db: ModelDb, info: ModelInfo): Promise<number> {
+    const records = await db.getAll('files', filesOf(info.name));
     const stored = new Map(records.map((r) => [r.sha256, r.storedBytes]));
     return info.files.reduce((sum, f) => sum + f.bytes - (stored.get(f.sha256) ?? 0), 0);
   }

@@ -47,14 +47,19 @@ export interface ModelDbSchema extends DBSchema {
 
 export type ModelDb = IDBPDatabase<ModelDbSchema>;
 
+/** The layout above, for openDB and for the store's self-reopening connection (live_db.ts). */
+export const MODEL_DB = {
+  name: MODEL_DB_NAME,
+  version: MODEL_DB_VERSION,
+  upgrade(db: IDBPDatabase<ModelDbSchema>): void {
+    db.createObjectStore('models', { keyPath: 'name' }).createIndex('byUrl', 'manifestUrl');
+    db.createObjectStore('files', { keyPath: ['model', 'sha256'] });
+    db.createObjectStore('chunks');
+  },
+};
+
 export function openModelDb(): Promise<ModelDb> {
-  return openDB<ModelDbSchema>(MODEL_DB_NAME, MODEL_DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('models', { keyPath: 'name' }).createIndex('byUrl', 'manifestUrl');
-      db.createObjectStore('files', { keyPath: ['model', 'sha256'] });
-      db.createObjectStore('chunks');
-    },
-  });
+  return openDB<ModelDbSchema>(MODEL_DB.name, MODEL_DB.version, { upgrade: MODEL_DB.upgrade });
 }
 
 // An array key sorts after every number and string, so [x, []] bounds every key that starts with x.

@@ -57,6 +57,8 @@ export interface LoadProgress {
   loadedBytes: number;
   totalBytes: number;
   bytesPerSecond: number;
+  /** Why the load started over, when it did (the site's stored data was cleared under it); for the page to show. */
+  notice?: string;
 }
 
 export interface PromptInspection {
