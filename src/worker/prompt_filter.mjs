@@ -8,13 +8,20 @@
 // is first read as a person sees it (normalizePrompt: invisible characters removed, NFKC, so
 // "go\u200Bre", "ｇｏｒｅ" and "𝐠𝐨𝐫𝐞" are "gore"); then case and accents are ignored, and letters
 // spelled out one by one with punctuation or spaces between them ("g.o.r.e", "g o r e") are
-// joined back into a word. It is a floor, not a classifier: misspellings, digits for letters and
+// joined back into a word. Each word is also read with look-alike letters folded to the Latin
+// ones they imitate (Unicode's confusables data, latin_lookalikes.json: Cyrillic "gоre", Greek
+// "gοre", IPA "ɡore", "g0re", "k1ll"), with i and l taken as one letter, since "1", "|" and "I"
+// stand for either. It is a floor, not a classifier: misspellings, other digits for letters and
 // paraphrase get through, and the model itself decides what it draws.
 //
 // Plain JavaScript with JSDoc types, so the command line refuses a prompt before it builds or
 // launches anything, with the same words as the app.
 import { normalizePrompt } from '../model/prompt_text.mjs';
+import lookalikes from './latin_lookalikes.json' with { type: 'json' };
 import wordList from './prompt_filter_words.json' with { type: 'json' };
+
+/** @type {Record<string, string>} */
+const LATIN_LOOKALIKES = lookalikes;
 
 /**
  * @typedef {object} FilterCategory
@@ -49,13 +56,60 @@ export function inflects(token, base) {
 }
 
 /**
+ * Text as the look-alike reading sees it: every character that imitates a Latin letter is that
+ * letter, then accents removed, lower case, and l taken as i. Look-alikes are folded before NFKC
+ * (which turns some into other things: "ẚ" into "aʾ") and again after it (which turns others
+ * into look-alikes: full-width "￨" into "│"), and before accents go (some look-alikes are marks:
+ * Telugu "ం" is an o). A character is looked up as it is, then in lower case (Cherokee capitals
+ * look like Latin letters, their small letters do not).
+ * @param {string} text
+ */
+export function latinSkeleton(text) {
+  /** @param {string} t */
+  const fold = (t) => [...t].map((ch) => LATIN_LOOKALIKES[ch] ?? LATIN_LOOKALIKES[ch.toLowerCase()] ?? ch).join('');
+  return withoutAccents(fold(normalizePrompt(fold(text)))).toLowerCase().replace(/l/g, 'i');
+}
+
+/** @type {Map<string, string>} */
+const LISTED_SKELETONS = new Map();
+/** @param {string} word a listed word: computed once */
+function listedSkeleton(word) {
+  let skeleton = LISTED_SKELETONS.get(word);
+  if (skeleton === undefined) LISTED_SKELETONS.set(word, (skeleton = latinSkeleton(word)));
+  return skeleton;
+}
+
+/**
  * Lowercase words of `text`, accents removed, plus the words spelled out letter by letter in it.
  * @param {string} text
  * @returns {{ words: string[], spelled: string[] }}
  */
 export function promptWords(text) {
-  const plain = normalizePrompt(text).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-  const words = plain.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  return wordsOf(splitWords(withoutAccents(text).toLowerCase()));
+}
+
+/** @param {string} text */
+const withoutAccents = (text) => normalizePrompt(text).normalize('NFKD').replace(/\p{M}/gu, '');
+/** @param {string} text */
+const splitWords = (text) => text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+
+/**
+ * The prompt's words read as typed, and read with look-alikes folded (see latinSkeleton). Two
+ * readings rather than one, because some look-alikes are also separators ("g|o|r|e").
+ * @param {string} text
+ * @returns {{ words: string[], spelled: string[], skeleton: boolean }[]}
+ */
+function promptReadings(text) {
+  const typed = promptWords(text);
+  const folded = wordsOf(splitWords(latinSkeleton(text)));
+  return [{ ...typed, skeleton: false }, { ...folded, skeleton: true }];
+}
+
+/**
+ * @param {string[]} words
+ * @returns {{ words: string[], spelled: string[] }}
+ */
+function wordsOf(words) {
   /** @type {string[]} */
   const spelled = [];
   // A run of one-letter words ("a g.o.r.e scene" → a, g, o, r, e): every stretch of 3+ of them,
@@ -89,9 +143,13 @@ function containsPhrase(words, phrase) {
  * @returns {FilterHit[]}
  */
 export function findRefused(prompt, categories = DEFAULT_CATEGORIES) {
-  const { words, spelled } = promptWords(prompt);
-  /** @param {string[]} phrase */
-  const has = (phrase) => containsPhrase(words, phrase) || (phrase.length === 1 && spelled.some((w) => inflects(w, /** @type {string} */ (phrase[0]))));
+  const readings = promptReadings(prompt);
+  /** @param {string[]} listed */
+  const has = (listed) =>
+    readings.some(({ words, spelled, skeleton }) => {
+      const phrase = skeleton ? listed.map(listedSkeleton) : listed;
+      return containsPhrase(words, phrase) || (phrase.length === 1 && spelled.some((w) => inflects(w, /** @type {string} */ (phrase[0]))));
+    });
   /** @type {FilterHit[]} */
   const hits = [];
   for (const category of categories) {

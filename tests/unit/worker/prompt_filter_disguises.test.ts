@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import words from '../../../src/worker/prompt_filter_words.json';
 import { findRefused, parseWordList } from '../../../src/worker/prompt_filter.mjs';
 import { ANY_MODEL, requestProblems } from '../../../src/worker/request_check.mjs';
+import lookalikes from '../../../src/worker/latin_lookalikes.json';
+import tokenizer from '../../../models/zoetrope-s/tokenizer.json';
+import { confusablesData, latinLookalikes } from '../../../scripts/latin_lookalikes.mjs';
 
 const categories = parseWordList(words);
 
@@ -81,5 +84,57 @@ describe('confusable forms of listed words', () => {
   it('the ligature form changes some listed words (so its test is not empty)', () => {
     const [, ligatures] = CONFUSABLE_FORMS.at(-1)!;
     expect(LISTED.filter(({ entry }) => ligatures(entry) !== entry).length).toBeGreaterThan(0);
+  });
+});
+
+// Look-alike letters from other scripts and symbols (Unicode's confusables data, folded through
+// src/worker/latin_lookalikes.json; scripts/latin_lookalikes.mjs builds it).
+describe('listed words spelled with look-alike letters', () => {
+  it.each([
+    ['Cyrillic о and е', 'a g\u043Er\u0435 scene'],
+    ['Greek omicron', 'a g\u03BFre scene'],
+    ['IPA script g', 'a \u0261ore scene'],
+    ['Cyrillic а and р', 'a r\u0430\u0440e scene'],
+    ['a zero for o', 'a g0re scene'],
+    ['digit one and pipe for i and l', 'a k1d naked'],
+    ['Cyrillic letters throughout, a Cherokee capital first', 'a \u13A0\u0435\u0441\u0430\u0440\u0456t\u0430t\u0435d statue'],
+    ['a Telugu vowel sign for o', 'a g\u0C02re scene'],
+  ])('%s', (_, prompt) => {
+    expect(findRefused(prompt).length, prompt).toBeGreaterThan(0);
+  });
+
+  it('every look-alike of every letter of every listed word, one letter at a time', () => {
+    const byLetter = new Map<string, string[]>();
+    for (const [ch, letters] of Object.entries(lookalikes as Record<string, string>)) {
+      if (letters.length === 1) byLetter.set(letters, [...(byLetter.get(letters) ?? []), ch]);
+    }
+    expect(byLetter.get('o')).toEqual(expect.arrayContaining(['\u043E', '\u03BF', '0']));
+    const passed: string[] = [];
+    let tried = 0;
+    for (const { entry, around } of LISTED) {
+      for (let at = 0; at < entry.length; at++) {
+        const letter = entry[at]!;
+        for (const ch of byLetter.get(letter === 'i' ? 'l' : letter) ?? []) {
+          tried++;
+          const disguised = `${entry.slice(0, at)}${ch}${entry.slice(at + 1)}`;
+          if (!refused(around(disguised))) passed.push(`${entry} as ${disguised} (${hex(ch)})`);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(2000);
+    expect(passed).toEqual([]);
+  }, 60_000);
+
+  it('the table is what scripts/latin_lookalikes.mjs makes from Unicode\'s data', () => {
+    expect(lookalikes).toEqual(latinLookalikes(confusablesData()));
+  });
+
+  it('never refuses a word of the world the model knows, or plain text in other scripts', () => {
+    const vocabulary = Object.keys((tokenizer as { model: { vocab: Record<string, number> } }).model.vocab).filter((w) => /^\p{L}+$/u.test(w));
+    expect(vocabulary.length).toBeGreaterThan(50);
+    expect(vocabulary.filter(refused)).toEqual([]);
+    for (const prompt of ['Москва зимой, снег идёт', 'καλημέρα, ένα κόκκινο μήλο', 'a million lilies in a hill village', 'a k1te and a 0wl']) {
+      expect(findRefused(prompt), prompt).toEqual([]);
+    }
   });
 });
