@@ -46,6 +46,15 @@ function missingPackages() {
   return missing;
 }
 
+/** Seconds each part of the run took, for the summary (CI's time limit is watched by it). */
+const timings = [];
+function timed(name, action) {
+  const start = performance.now();
+  const result = action();
+  timings.push(`${name} ${Math.round((performance.now() - start) / 1000)} s`);
+  return result;
+}
+
 function run(command, args, env = {}) {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
   return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
@@ -96,16 +105,17 @@ function readJson(path) {
 ensureSystemPackages();
 rmSync(RESULTS, { recursive: true, force: true });
 
-const typecheckStatus = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
-const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]);
-const python = runPythonTests();
+const typecheckStatus = timed('type check', () => run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']));
+const unitStatus = timed('unit', () => run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest.json`]));
+const python = timed('python', runPythonTests);
 // f16 (and f32) kernels and the GPU runtime on WebGPU in Node: Dawn over Mesa 25 lavapipe,
 // unpacked into .cache/ without root (Chromium's SwiftShader has no shader-f16).
-const gpuNodeStatus =
+const gpuNodeStatus = timed('GPU in Node', () =>
   run('bash', ['tests/support/lavapipe.sh']) === 0
     ? run('npx', ['vitest', 'run', '-c', 'tests/gpu-node/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/vitest-gpu-node.json`])
-    : 1;
-const browserStatus = run('npx', ['playwright', 'test', '-c', 'tests/playwright.config.ts']);
+    : 1,
+);
+const browserStatus = timed('browser', () => run('npx', ['playwright', 'test', '-c', 'tests/playwright.config.ts']));
 
 const unit = readJson(`${RESULTS}/vitest.json`);
 const browser = readJson(`${RESULTS}/playwright.json`);
@@ -125,5 +135,6 @@ console.log(`browser (Playwright, Chromium + WebGPU): ${browserPassed} passed, $
 const passed = unitPassed + gpuNodePassed + python.passed + browserPassed;
 const failed = unitFailed + gpuNodeFailed + python.failed + browserFailed;
 console.log(`total: ${passed} passed, ${failed} failed`);
+console.log(`time: ${timings.join(', ')}`);
 const allRan = [typecheckStatus, unitStatus, gpuNodeStatus, python.status, browserStatus].every((status) => status === 0);
 process.exit(allRan && failed === 0 ? 0 : 1);
