@@ -4,7 +4,7 @@
 // raised to the adapter's maximum: model weights are large and the default 128 MiB binding limit
 // would force needless splits. The resulting `GpuReport` is plain data so it can cross the worker
 // boundary and be shown in the UI as it is.
-import { EngineError } from '../worker/errors.ts';
+import { EngineError } from '../errors/engine_error.ts';
 
 /** Features the engine uses when present; none is required. */
 export const WANTED_FEATURES = ['shader-f16', 'timestamp-query', 'subgroups'] as const;

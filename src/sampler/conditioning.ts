@@ -18,8 +18,8 @@ import { demuxVideoTrack, Mp4FormatError, type DemuxedTrack } from '../video/dem
 import { ImageFormatError } from '../video/image_header.ts';
 import { imageToFrame } from '../video/image_input.ts';
 import type { GenerateRequest, MediaInput } from '../worker/api.ts';
-import { EngineError } from '../worker/errors.ts';
-import { throwIfCancelled } from '../worker/jobs.ts';
+import { EngineError } from '../errors/engine_error.ts';
+import { throwIfCancelled } from '../errors/cancelled.ts';
 import { planClip, type ClipPlan, type GivenFrame, type GivenSource } from './given_frames.ts';
 
 export interface ConditioningSetting {

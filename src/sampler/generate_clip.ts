@@ -12,8 +12,8 @@
 // buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
 // phase (Clip.timings), so the VAE's share of a clip's time can be reported.
 import type { Clip, ClipCallbacks, ClipTimings, GenerateRequest, JobProgress, Phase } from '../worker/api.ts';
-import { EngineError } from '../worker/errors.ts';
-import { throwIfCancelled } from '../worker/jobs.ts';
+import { EngineError } from '../errors/engine_error.ts';
+import { throwIfCancelled } from '../errors/cancelled.ts';
 import { hand } from '../worker/transfer.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import type { ClipBackend } from './clip_backend.ts';

@@ -1,7 +1,7 @@
 // A model's manifest.json: its name and version, its config embedded verbatim, and every file
 // with its size and sha256. Manifests come from the network, so everything is checked before use.
 import type { ModelFile, ModelInfo } from '../worker/api.ts';
-import { EngineError } from '../worker/errors.ts';
+import { EngineError } from '../errors/engine_error.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

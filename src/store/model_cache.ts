@@ -12,7 +12,7 @@
 // the network, saying so in its progress (LoadProgress.notice), rather than failing on a dead
 // connection.
 import type { LoadProgress, ModelInfo } from '../worker/api.ts';
-import { EngineError } from '../worker/errors.ts';
+import { EngineError } from '../errors/engine_error.ts';
 import { fetchManifest, sha256Hex } from './download.ts';
 import { downloadFile } from './file_download.ts';
 import { isClosingConnection, LiveDb } from './live_db.ts';

@@ -1,5 +1,6 @@
 // The engine behind the Engine interface. It runs in the worker (worker.ts) and, for tests,
 // in the page itself: nothing here touches the DOM.
+import { throwIfCancelled } from '../errors/cancelled.ts';
 import { openGpu, type GpuContext } from '../gpu/device.ts';
 import { geluTanhKernel } from '../gpu/ops/activations.ts';
 import { geluTanh } from '../gpu/reference/activations.ts';
@@ -37,7 +38,7 @@ import type {
 } from './api.ts';
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
-import { JobSlot, throwIfCancelled } from './jobs.ts';
+import { JobSlot } from './jobs.ts';
 import { hand } from './transfer.ts';
 import { ANY_MODEL, requestLimits } from './request_check.mjs';
 import { validateGenerate, validateStitch, validateTestPattern } from './validate.ts';

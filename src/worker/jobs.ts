@@ -1,4 +1,5 @@
 // One job at a time: a job owns the engine until it ends, and `cancel` aborts it.
+import { cancelled } from '../errors/cancelled.ts';
 import { asEngineError, EngineError } from './errors.ts';
 
 export class JobSlot {
@@ -29,12 +30,4 @@ export class JobSlot {
   cancel(): void {
     this.controller?.abort(cancelled());
   }
-}
-
-export function cancelled(): EngineError {
-  return new EngineError('cancelled', 'Cancelled. Nothing was saved from this run.');
-}
-
-export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw cancelled();
 }

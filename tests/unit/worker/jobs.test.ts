@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobSlot, throwIfCancelled } from '../../../src/worker/jobs.ts';
+import { JobSlot } from '../../../src/worker/jobs.ts';
 import { isEngineError } from '../../../src/worker/errors.ts';
 
 describe('JobSlot', () => {
@@ -23,13 +23,6 @@ describe('JobSlot', () => {
     slot.cancel();
     await expect(job).rejects.toSatisfy((e) => isEngineError(e, 'cancelled'));
     expect(slot.running).toBe(false);
-  });
-
-  it('throwIfCancelled throws only once aborted', () => {
-    const controller = new AbortController();
-    expect(() => throwIfCancelled(controller.signal)).not.toThrow();
-    controller.abort();
-    expect(() => throwIfCancelled(controller.signal)).toThrow('Cancelled');
   });
 });
 
