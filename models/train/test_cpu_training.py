@@ -107,7 +107,7 @@ class CpuTrainingTest(unittest.TestCase):
         self.assertEqual(probe['chosen'], faster)
         self.assertEqual(train_common.CPU_PRECISION['dtype'], faster)
 
-    def run_dit(self, out, *extra, kill_after_checkpoint=None):
+    def run_dit(self, out, *extra, kill_after_checkpoint=None, kill_signal=signal.SIGKILL):
         cmd = [sys.executable, os.path.join(HERE, 'train_dit.py'), *DIT_ARGS, '--out', out, *extra]
         proc = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if kill_after_checkpoint is None:
@@ -119,8 +119,8 @@ class CpuTrainingTest(unittest.TestCase):
             self.assertIsNone(proc.poll(), 'the run ended before it could be killed')
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)                                       # mid-step: it goes on training
-        proc.wait()
+        proc.send_signal(kill_signal)                                          # SIGKILL: mid-step, it goes on training
+        proc.wait(timeout=600)
         proc.stderr.close()
         return checkpoint_step(out)
 
@@ -141,6 +141,16 @@ class CpuTrainingTest(unittest.TestCase):
         meta = checkpoint.load(cut)[1]
         self.assertEqual(meta['step'], steps)
         self.assertGreater(meta['machine_seconds'], 0)
+
+    def test_sigterm_stops_after_the_step_under_way_and_saves_it(self):
+        out = os.path.join(self.tmp, 'term')
+        self.run_dit(out, '--latent-cache', self.cache, '--steps', '1000', '--ckpt-every', '2',
+                     kill_after_checkpoint=2, kill_signal=signal.SIGTERM)
+        steps = sorted(logged_losses(out))
+        self.assertLess(steps[-1], 1000)
+        self.assertEqual(checkpoint_step(out), steps[-1])                    # nothing trained is lost
+        with open(os.path.join(out, 'log.jsonl')) as f:
+            self.assertEqual(json.loads(f.readlines()[-1]).get('event'), 'end')
 
 
 if __name__ == '__main__':

@@ -2,6 +2,7 @@
 masks, the folded latent scale, falling losses on a fixed batch, resume to the bit, the stage
 entry points and their checkpoints."""
 import argparse
+import json
 import math
 import os
 import shutil
@@ -12,14 +13,16 @@ import torch
 
 import checkpoint
 import few_step_distill
+import judge_checkpoint
 import latent_scale
 import train_dit
 from config import load_config
-from data import MASK_MODES, frame_mask, sample_masks
+from data import MASK_MODES, batch_size_for, bucket_at, frame_mask, sample_masks
 from model import init_random_
 from sample import sigma_schedule
 from train_common import step_generator
 from vae import VAE
+from world.captions import parse_caption
 
 BASE = ['--config', 'tiny-test', '--batch', '3', '--scale-batches', '1', '--eval-clips', '1', '--quiet', '--seed', '5']
 
@@ -165,6 +168,27 @@ class TrainDitTest(unittest.TestCase):
         coarse, fine = sigma_schedule(4, 5.0), sigma_schedule(32, 5.0)
         for k in range(5):
             self.assertAlmostEqual(coarse[k], fine[8 * k], places=12)
+
+    def test_judge_checkpoint_appends_a_learning_curve_row(self):
+        metrics = os.path.join(self.tmp, 'metrics.json')
+        with open(metrics, 'w') as f:
+            f.write('{"vae": {}}')
+        argv = [self.dit_dir, '--config', 'tiny-test', '--prompts', '2', '--seconds', '0.5', '--steps', '2',
+                '--curve', metrics, '--out', os.path.join(self.tmp, 'judged')]
+        row = judge_checkpoint.main(argv)
+        judge_checkpoint.main(argv)
+        with open(metrics) as f:
+            curve = json.load(f)['dit']['learning_curve']
+        self.assertEqual(len(curve), 2)
+        self.assertEqual(curve[0], row)
+        self.assertEqual(row['step'], 3)
+        self.assertEqual(row['clips_seen'], sum(batch_size_for(self.cfg, bucket_at(self.cfg, i)[1], 3) for i in range(3)))
+        for group in judge_checkpoint.GROUPS:
+            self.assertTrue(0.0 <= row[group] <= 1.0)
+        with open(os.path.join(self.tmp, 'judged', 'judge.json')) as f:
+            clips = json.load(f)['groups']['heldin_multi']['clips']
+        self.assertEqual(len(clips), 2)
+        self.assertTrue(all(len(parse_caption(c['caption'])['objects']) > 1 for c in clips))
 
 
 if __name__ == '__main__':

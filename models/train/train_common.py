@@ -9,6 +9,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -91,6 +92,25 @@ def use_fused_attention():
     return True
 
 
+class StopOnSignal:
+    """SIGTERM or SIGINT asks the loop to stop after the step under way (and save it), so a session
+    ending can stop training at an exact step instead of losing up to --ckpt-minutes of it."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __enter__(self):
+        self.requested = False
+        self.before = {sig: signal.signal(sig, self.request) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for sig, handler in self.before.items():
+            signal.signal(sig, handler)
+
+    def request(self, signum, frame):
+        self.requested = True
+
+
 class Budget:
     """Stops a stage before its time is up: a stage must end (checkpoint written) inside its
     `minutes`, so the next step is only started when its measured length still fits, twice over."""
@@ -171,19 +191,25 @@ def add_stage_args(parser):
 
 def run_loop(trainer, args, log, save):
     """The stage loop shared by every trainer: steps from the resumed step until --steps or the
-    budget; a checkpoint every --ckpt-every steps, every --ckpt-minutes of wall-clock time (so a run
-    killed at any moment loses at most that much) and at the end. Returns a summary dict.
+    budget or a SIGTERM/SIGINT; a checkpoint every --ckpt-every steps, every --ckpt-minutes of
+    wall-clock time (so a run killed at any moment loses at most that much) and at the end. Returns
+    a summary dict.
 
     The learning rate is a function of the global step: its warm-up counts from the trainer's
     `warmup_from` (0 when the optimizer's state was restored, so a resumed run continues the
     schedule an uninterrupted one would have followed; the resumed step otherwise)."""
+    with StopOnSignal() as stop:
+        return _loop(trainer, args, log, save, stop)
+
+
+def _loop(trainer, args, log, save, stop):
     budget = Budget(args.minutes)
     step = trainer.start_step
     first = step
     warmup_from = getattr(trainer, 'warmup_from', first)
     losses, since_log = [], []
     last_save = time.monotonic()
-    while (args.steps is None or step < args.steps) and budget.another_step_fits():
+    while (args.steps is None or step < args.steps) and budget.another_step_fits() and not stop.requested:
         t0 = time.monotonic()
         lr = learning_rate(step, trainer.base_lr, args.warmup, warmup_from, args.decay_start, args.decay_end)
         metrics = trainer.step(step, lr)

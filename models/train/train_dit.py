@@ -231,7 +231,11 @@ class DitTrainer:
         return out
 
     def save(self, folder, step):
-        meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name']}
+        a = self.args
+        schedule = {'batch': a.batch, 'small_batch': self.small_batch() if self.small_cache else None,
+                    'small_steps': getattr(a, 'small_steps', 0) if self.small_cache else 0,
+                    'data_reuse': max(1, getattr(a, 'data_reuse', 1))}
+        meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name'], 'schedule': schedule}
         if hasattr(self, 'run_seconds'):
             meta['machine_seconds'] = round(self.meta.get('machine_seconds', 0.0) + self.run_seconds, 1)
         checkpoint.save(folder, self.parts(), meta, optimizer=self.opt)
