@@ -85,17 +85,27 @@ function ensureSystemPackages() {
   }
 }
 
-/** Runs the PyTorch twin's unittest suite; unittest reports on stderr ("Ran N tests", "FAILED (…)"). */
+/**
+ * Runs the PyTorch twins' unittest suites (models/train: our model; models/wan: the Wan twins and
+ * manifests); unittest reports on stderr ("Ran N tests", "FAILED (…)").
+ */
 function runPythonTests() {
-  const args = ['-m', 'unittest', 'discover', '-s', 'models/train', '-p', 'test_*.py'];
-  console.log(`\n$ ${PYTHON} ${args.join(' ')}`);
-  const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  const ran = Number(/Ran (\d+) tests?/.exec(result.stderr)?.[1] ?? 0);
-  const counts = /FAILED \(([^)]*)\)/.exec(result.stderr)?.[1] ?? '';
-  const failed = [...counts.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-  return { status: result.status ?? 1, passed: ran - failed, failed: result.status === 0 ? failed : Math.max(failed, 1) };
+  const suites = ['models/train', 'models/wan'].map((folder) => {
+    const args = ['-m', 'unittest', 'discover', '-s', folder, '-p', 'test_*.py'];
+    console.log(`\n$ ${PYTHON} ${args.join(' ')}`);
+    const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    const ran = Number(/Ran (\d+) tests?/.exec(result.stderr)?.[1] ?? 0);
+    const counts = /FAILED \(([^)]*)\)/.exec(result.stderr)?.[1] ?? '';
+    const failed = [...counts.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    return { status: result.status ?? 1, passed: ran - failed, failed: result.status === 0 ? failed : Math.max(failed, 1) };
+  });
+  return {
+    status: suites.every((suite) => suite.status === 0) ? 0 : 1,
+    passed: suites.reduce((sum, suite) => sum + suite.passed, 0),
+    failed: suites.reduce((sum, suite) => sum + suite.failed, 0),
+  };
 }
 
 function readJson(path) {
@@ -130,7 +140,7 @@ const gpuNode = readJson(`${RESULTS}/vitest-gpu-node.json`);
 const gpuNodePassed = gpuNode?.numPassedTests ?? 0;
 const gpuNodeFailed = gpuNode ? gpuNode.numFailedTests : 1;
 console.log(`GPU in Node (vitest, Dawn + lavapipe, f16 + f32): ${gpuNodePassed} passed, ${gpuNodeFailed} failed`);
-console.log(`python (unittest, PyTorch twin): ${python.passed} passed, ${python.failed} failed`);
+console.log(`python (unittest, PyTorch twins): ${python.passed} passed, ${python.failed} failed`);
 console.log(`browser (Playwright, Chromium + WebGPU): ${browserPassed} passed, ${browserFailed} failed`);
 const passed = unitPassed + gpuNodePassed + python.passed + browserPassed;
 const failed = unitFailed + gpuNodeFailed + python.failed + browserFailed;
