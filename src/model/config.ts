@@ -1,7 +1,9 @@
 // A model's config (models/configs/<name>.json): the single source of hyperparameters, read by
 // TypeScript here and by Python in models/train/config.py. The JSON's "$comment" explains each
 // section; this file gives it types and checks it before the engine trusts it.
-import type { AspectRatio } from '../worker/api.ts';
+
+/** The shapes of video a model may make: the keys of its latent.aspect_buckets. */
+export type AspectRatio = '1:1' | '16:9' | '9:16';
 
 export interface TextEncoderConfig {
   vocab_size: number;

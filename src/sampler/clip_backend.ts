@@ -3,11 +3,16 @@
 // RGBA frames). The WebGPU backend keeps latents in GPU buffers (webgpu_backend.ts), the WASM
 // backend in Float32Arrays (wasm_backend.ts); the clip loop never looks inside either.
 import type { ModelConfig } from '../model/config.ts';
-import type { Backend } from '../worker/api.ts';
 import type { FrameEncoder } from '../model/vae_encoder.ts';
 import type { Solver } from './generate_window.ts';
 import type { LatentColourMap } from './latent_preview.ts';
 import type { GivenFrame } from './given_frames.ts';
+
+/**
+ * Where the text encoder and DiT run: 'webgpu' on our WGSL kernels (VAE on ORT-web's WebGPU EP
+ * on the same device), 'wasm' as the model's ONNX graphs on ORT-web's WASM EP (VAE too).
+ */
+export type Backend = 'webgpu' | 'wasm';
 
 /** One window of a clip, in latent units. */
 export interface WindowSpec {

@@ -1,8 +1,7 @@
 // Fetching for the model store (model_cache.ts, file_download.ts): one checked fetch, the manifest,
 // and the sha256 every file is verified with.
-import type { ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
-import { MAX_MANIFEST_BYTES, parseManifest } from './manifest.ts';
+import { MAX_MANIFEST_BYTES, parseManifest, type ModelInfo } from './manifest.ts';
 import { fetchFailed } from './store_errors.ts';
 
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {

@@ -5,8 +5,8 @@
 // cancelled) the partial chunk is written too, so the next attempt asks only for the rest with
 // `Range: bytes=N-`. A file is marked complete only in the same transaction that writes its last
 // bytes, after its sha256 matched, so a damaged file is never served from the cache.
-import type { ModelFile } from '../worker/api.ts';
 import { fetchChecked, sha256Hex } from './download.ts';
+import type { ModelFile } from './manifest.ts';
 import { deleteFile, readStoredBytes, writeChunk, type FileRecord, type ModelDb } from './model_db.ts';
 import { bodyStart, rangeHeaders } from './range.ts';
 import { damaged, fetchFailed } from './store_errors.ts';

@@ -4,7 +4,7 @@
 // A remix of an entry is a new entry in the same family (rootId): its parentId is the entry it
 // was made from, and its version is the family's next number, so versions never repeat even when
 // one clip is remixed twice (v1 → v2 and v1 → v3 are both remixes of v1).
-import type { AspectRatio } from '../worker/api.ts';
+import type { AspectRatio } from '../model/config.ts';
 
 /** The create form's settings: everything that, with the model, decides the clip's frames. */
 export interface ClipSettings {

@@ -1,7 +1,21 @@
 // A model's manifest.json: its name and version, its config embedded verbatim, and every file
 // with its size and sha256. Manifests come from the network, so everything is checked before use.
-import type { ModelFile, ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
+
+export interface ModelFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  files: ModelFile[];
+  totalBytes: number;
+  /** The model's config (models/configs/<name>.json), embedded verbatim in its manifest. */
+  config: Record<string, unknown>;
+}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

@@ -11,11 +11,11 @@
 // the connection reopens on its own (live_db.ts), and a load that was under way starts again from
 // the network, saying so in its progress (LoadProgress.notice), rather than failing on a dead
 // connection.
-import type { LoadProgress, ModelInfo } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
 import { fetchManifest, sha256Hex } from './download.ts';
 import { downloadFile } from './file_download.ts';
 import { isClosingConnection, LiveDb } from './live_db.ts';
+import type { ModelInfo } from './manifest.ts';
 import { deleteFile, deleteModel, filesOf, MODEL_DB, readStoredBytes, saveModel, type FileRecord, type ModelDb, type ModelDbSchema } from './model_db.ts';
 import { isQuotaError, storageFull, type StorageEstimate } from './store_errors.ts';
 
@@ -32,6 +32,17 @@ export interface CachedModel {
   storedBytes: number;
   complete: boolean;
   savedAt: number;
+}
+
+export interface LoadProgress {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  loadedBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number;
+  /** Why the load started over, when it did (the site's stored data was cleared under it); for the page to show. */
+  notice?: string;
 }
 
 export interface StorageUse extends StorageEstimate {

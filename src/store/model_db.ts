@@ -11,7 +11,7 @@
 // bit by bit as it arrives, and would lose everything when a download is cut. The last chunk
 // stored may be short: a cut download keeps every byte it received and resumes from there.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ModelInfo } from '../worker/api.ts';
+import type { ModelInfo } from './manifest.ts';
 
 export const MODEL_DB_NAME = 'zoetrope-models';
 const MODEL_DB_VERSION = 1;

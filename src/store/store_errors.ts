@@ -1,6 +1,6 @@
 // The errors the model store raises, worded for the person who has to act on them.
-import type { ModelFile } from '../worker/api.ts';
 import { EngineError, type EngineErrorCode } from '../errors/engine_error.ts';
+import type { ModelFile } from './manifest.ts';
 import { formatBytes } from './range.ts';
 
 // Its own code, so the UI can offer to free space rather than to retry the download.

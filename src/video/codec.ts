@@ -3,7 +3,8 @@
 // Codec strings carry a profile and level; an encoder may refuse a frame larger than its level
 // allows, so each family's level is picked from the frame size instead of hard-coding one. The
 // families are tried in order of how widely the resulting MP4 plays: H.264, then VP9, then AV1.
-import type { CodecFamily } from '../worker/api.ts';
+
+export type CodecFamily = 'avc' | 'vp9' | 'av1';
 
 export const DEFAULT_CODEC_ORDER: readonly CodecFamily[] = ['avc', 'vp9', 'av1'];
 

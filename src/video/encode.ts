@@ -2,9 +2,8 @@
 //
 // Frames are encoded as they are produced; nothing holds the clip's raw frames. `addFrame` waits
 // while the encoder's queue is long, so a fast producer cannot pile frames up in memory.
-import type { CodecFamily } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
-import { chooseCodec, DEFAULT_CODEC_ORDER } from './codec.ts';
+import { chooseCodec, DEFAULT_CODEC_ORDER, type CodecFamily } from './codec.ts';
 import { Mp4Muxer } from './mux.ts';
 
 /** Frames allowed in the encoder's queue before addFrame waits. */

@@ -4,7 +4,7 @@
 // arrives, so the muxer never holds the clip's chunks, only the growing file. Ordinary players
 // and browsers read moov-at-end files from disk and from Blob URLs alike.
 import { ArrayBufferTarget, Muxer } from 'mp4-muxer';
-import type { CodecFamily } from '../worker/api.ts';
+import type { CodecFamily } from './codec.ts';
 
 export class Mp4Muxer {
   private readonly muxer: Muxer<ArrayBufferTarget>;

@@ -2,11 +2,11 @@
 // and size (clips made by the same model and settings do) the samples are copied into a new file
 // as they are: no re-encode, no quality loss, fast. Otherwise every frame is decoded and encoded
 // again at the first clip's size and frame rate.
+import type { CodecFamily } from './codec.ts';
 import { decodeFrames, frameToRgba, trackFps } from './decode.ts';
 import { demuxVideoTrack, type DemuxedTrack } from './demux.ts';
 import { Mp4Writer } from './encode.ts';
 import { Mp4Muxer } from './mux.ts';
-import type { CodecFamily } from '../worker/api.ts';
 
 export interface StitchedClip {
   mp4: Blob;

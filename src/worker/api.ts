@@ -6,14 +6,24 @@
 // page before the job's result does, and a slow page slows the engine instead of events piling
 // up. A VideoFrame handed to `onFrame` belongs to the callback, which must close() it (across
 // the worker boundary it is transferred, not copied).
+//
+// The types the floors below share with the page are defined where their owner is (a clip and
+// its progress by the sampler, a model's manifest by the store, a codec family by the video
+// path) and re-exported here, so the page reads the whole API from this one file.
 import type { GpuReport } from '../gpu/device.ts';
-import type { CachedModel, StorageUse } from '../store/model_cache.ts';
+import type { AspectRatio } from '../model/config.ts';
+import type { Clip, ClipCallbacks, ClipRequest, ClipTimings, DenoisePreview, JobProgress, Phase } from '../sampler/clip.ts';
+import type { Backend } from '../sampler/clip_backend.ts';
+import type { ModelFile, ModelInfo } from '../store/manifest.ts';
+import type { CachedModel, LoadProgress, StorageUse } from '../store/model_cache.ts';
+import type { CodecFamily } from '../video/codec.ts';
 // Several clips joined into one MP4 { mp4, frameCount, reencoded, width, height, fps }: `reencoded`
 // is false when the samples were copied as they are (same codec configuration and size).
 import type { StitchedClip } from '../video/stitch.ts';
 import type { EngineErrorCode } from './errors.ts';
 
-export type { CachedModel, StitchedClip, StorageUse };
+export type { AspectRatio, Backend, CachedModel, Clip, ClipCallbacks, ClipTimings, CodecFamily, DenoisePreview, JobProgress };
+export type { LoadProgress, ModelFile, ModelInfo, Phase, StitchedClip, StorageUse };
 
 export type GpuStatus =
   | { state: 'ready'; report: GpuReport }
@@ -35,32 +45,6 @@ export interface GpuCheck {
 
 // ── Models ──────────────────────────────────────────────────────────────────────────────────
 
-export interface ModelFile {
-  path: string;
-  bytes: number;
-  sha256: string;
-}
-
-export interface ModelInfo {
-  name: string;
-  version: string;
-  files: ModelFile[];
-  totalBytes: number;
-  /** The model's config (models/configs/<name>.json), embedded verbatim in its manifest. */
-  config: Record<string, unknown>;
-}
-
-export interface LoadProgress {
-  file: string;
-  fileIndex: number;
-  fileCount: number;
-  loadedBytes: number;
-  totalBytes: number;
-  bytesPerSecond: number;
-  /** Why the load started over, when it did (the site's stored data was cleared under it); for the page to show. */
-  notice?: string;
-}
-
 export interface PromptInspection {
   /** Words the loaded model's tokenizer does not know (each would be read as [UNK]), in order. */
   unknownWords: string[];
@@ -71,14 +55,6 @@ export interface PromptInspection {
 }
 
 // ── Clips ───────────────────────────────────────────────────────────────────────────────────
-
-export type AspectRatio = '1:1' | '16:9' | '9:16';
-
-/**
- * Where the text encoder and DiT run: 'webgpu' on our WGSL kernels (VAE on ORT-web's WebGPU EP
- * on the same device), 'wasm' as the model's ONNX graphs on ORT-web's WASM EP (VAE too).
- */
-export type Backend = 'webgpu' | 'wasm';
 
 /** 'auto' picks WASM when there is no WebGPU or only a software adapter, else WebGPU. */
 export type BackendChoice = 'auto' | Backend;
@@ -94,39 +70,15 @@ export interface BackendsReport {
   wasmThreads: number;
 }
 
-/** Milliseconds per phase of a clip; their sum is about Clip.elapsedMs. */
-export interface ClipTimings {
-  /** Building the backend's model runtime (first clip on a backend) and opening the GPU. */
-  setup: number;
-  /** Tokenizer and text encoder, once per clip. */
-  text: number;
-  /** Every window's sampler loop (DiT forwards and updates). */
-  denoise: number;
-  /** The VAE decoder, latents to RGBA frames. */
-  decode: number;
-  /** Frames into the video encoder and the MP4 muxer, the page's frame callbacks included. */
-  encode: number;
-  /**
-   * Given media: reading the images, decoding the clip being extended and encoding its frames
-   * into the new MP4, and the VAE encoder. 0 when nothing is given (absent on older clips).
-   */
-  given?: number;
-}
-
 /**
  * A picture or clip handed to the engine: a File/Blob, or the file's bytes. Plain data, so it
  * crosses the worker boundary (structured clone).
  */
 export type MediaInput = Blob | Uint8Array;
 
-export interface GenerateRequest {
-  prompt: string;
-  seed: number;
-  durationSeconds: number;
-  aspect: AspectRatio;
+export interface GenerateRequest extends ClipRequest {
   /** Short side in pixels. */
   shortSide: number;
-  steps?: number;
   style?: string;
   /** Default 'auto'. */
   backend?: BackendChoice;
@@ -149,72 +101,6 @@ export interface GenerateRequest {
   extend?: MediaInput;
 }
 
-export type Phase = 'loading' | 'text' | 'denoising' | 'decoding' | 'encoding' | 'done';
-
-export interface JobProgress {
-  phase: Phase;
-  /** 0‥1 over the whole job. */
-  fraction: number;
-  framesDone: number;
-  /** Frames the MP4 will have, an extended clip's earlier frames included. */
-  framesTotal: number;
-  /**
-   * When extending: the first `earlierFrames` frames (onFrame indices 0‥earlierFrames−1) are the
-   * earlier clip's own, decoded and encoded again, not generated. Absent otherwise.
-   */
-  earlierFrames?: number;
-}
-
-export interface ClipCallbacks {
-  onProgress?: (progress: JobProgress) => void;
-  /** Each frame as soon as it exists, in order; the callback must close() it. */
-  onFrame?: (frame: VideoFrame, index: number) => void;
-  /**
-   * A cheap look at the window being denoised, after every step: its current estimate of the
-   * newest frame, at latent resolution, in approximate colour (src/sampler/latent_preview.ts).
-   * Asking for it costs a little time per step; only the WASM backend makes them (on WebGPU it
-   * would need a read-back inside the sampler loop).
-   */
-  onPreview?: (preview: DenoisePreview) => void;
-}
-
-export interface DenoisePreview {
-  /** Opaque RGBA8, width·height·4 bytes: the latent grid, 1/spatial_factor of the video's size. */
-  rgba: Uint8Array;
-  width: number;
-  height: number;
-  /** 1-based window and step. */
-  window: number;
-  windows: number;
-  step: number;
-  steps: number;
-}
-
-export interface Clip {
-  mp4: Blob;
-  /** The codec string the encoder was configured with, e.g. "avc1.42001f". */
-  codec: string;
-  width: number;
-  height: number;
-  fps: number;
-  frameCount: number;
-  elapsedMs: number;
-  /** Prompt words the model's vocabulary lacks (each was read as [UNK]); absent for test patterns. */
-  unknownWords?: string[];
-  /** Which backend made the clip; absent for test patterns. */
-  backend?: Backend;
-  /** Time per phase; absent for test patterns. */
-  timings?: ClipTimings;
-  /** When extending: how many of frameCount are the earlier clip's frames, at the start. */
-  earlierFrames?: number;
-  /**
-   * The most GPU bytes the clip held during each window (buffers of ours and the ORT tensors we
-   * create): the same after window 3 as after the last, since memory does not grow with
-   * duration. Absent on the WASM backend, which holds no GPU memory.
-   */
-  peakLiveBytesPerWindow?: number[];
-}
-
 /**
  * A synthetic clip that exercises the video path (frame source → preview → encoder → MP4)
  * without a model. Used by tests and the developer page; never presented as generation.
@@ -230,13 +116,10 @@ export interface TestPatternRequest {
   codecs?: readonly CodecFamily[];
 }
 
-export type CodecFamily = 'avc' | 'vp9' | 'av1';
-
 export interface StitchCallbacks {
   /** After each clip (copying) or each frame (re-encoding): fraction 0‥1 of the whole job. */
   onProgress?: (progress: { fraction: number }) => void;
 }
-
 
 export interface Engine {
   /** Opens the GPU if needed and describes it; resolves (never rejects) when there is none. */
