@@ -9,7 +9,6 @@
 import { checkExternalData } from './onnx_external_data.ts';
 import type { WeightFile } from './part_files.ts';
 import type * as Ort from 'onnxruntime-web';
-import { wasmThreadCount } from '../worker/backend_choice.ts';
 
 export type OrtModule = typeof Ort;
 
@@ -17,6 +16,13 @@ export type OrtModule = typeof Ort;
 const DEV_WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
 let ortModule: Promise<OrtModule> | null = null;
+
+/** Threads for ORT-web's WASM EP: all cores up to 4, or 1 without cross-origin isolation (no SharedArrayBuffer). */
+export function wasmThreadCount(crossOriginIsolated: boolean, hardwareConcurrency: number | undefined): number {
+  if (!crossOriginIsolated) return 1;
+  // Beyond 4 threads ORT-web's kernels gain little and each thread costs a worker and its stack.
+  return Math.max(1, Math.min(4, hardwareConcurrency ?? 1));
+}
 
 /** Threads the WASM EP runs on in this context. */
 export function wasmThreads(): number {

@@ -13,12 +13,25 @@
 // The session is built only when a clip first gives media (LazyVaeEncoder): text-to-video never
 // pays for it.
 import type * as Ort from 'onnxruntime-web';
-import { rgbaToPlanar } from '../video/image_input.ts';
 import { checkExternalData } from './onnx_external_data.ts';
 import { createWasmSession, loadOrtWasm, runToF32 } from './ort_wasm.ts';
 import { loadOrt } from './vae.ts';
 
 type OrtModule = typeof Ort;
+
+/** RGBA8 frames → the VAE encoder's input (N, 3, H, W) in [-1, 1] (alpha dropped); vae.ts's framesToRgba is its inverse. */
+export function rgbaToPlanar(frames: readonly Uint8Array[], width: number, height: number): Float32Array<ArrayBuffer> {
+  const pixels = width * height;
+  const out = new Float32Array(frames.length * 3 * pixels);
+  for (const [n, rgba] of frames.entries()) {
+    if (rgba.length !== pixels * 4) throw new Error(`frame ${n} has ${rgba.length} bytes, not ${pixels * 4}`);
+    const base = n * 3 * pixels;
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < 3; c++) out[base + c * pixels + p] = rgba[p * 4 + c]! / 127.5 - 1;
+    }
+  }
+  return out;
+}
 
 /** Turns RGBA8 pictures into latent frames. */
 export interface FrameEncoder {

@@ -11,11 +11,11 @@
 // The loop is the same on every backend (clip_backend.ts): the WebGPU backend keeps latents in GPU
 // buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
 // phase (Clip.timings), so the VAE's share of a clip's time can be reported.
-import type { Clip, ClipCallbacks, ClipTimings, GenerateRequest, JobProgress, Phase } from '../worker/api.ts';
+import type { GenerateRequest } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
 import { throwIfCancelled } from '../errors/cancelled.ts';
-import { hand } from '../worker/transfer.ts';
 import { Mp4Writer } from '../video/encode.ts';
+import type { Clip, ClipCallbacks, ClipTimings, JobProgress, Phase } from './clip.ts';
 import type { ClipBackend } from './clip_backend.ts';
 import { previewFrame } from './latent_preview.ts';
 import { openConditioning } from './conditioning.ts';
@@ -169,6 +169,6 @@ async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, width
     frame.close();
     throw error;
   }
-  if (callbacks.onFrame) await callbacks.onFrame(hand(frame), index);
+  if (callbacks.onFrame) await callbacks.onFrame(frame, index);
   else frame.close();
 }

@@ -42,20 +42,6 @@ export async function imageToFrame(image: Blob, width: number, height: number): 
   }
 }
 
-/** RGBA8 frames → the VAE encoder's input (N, 3, H, W) in [-1, 1] (alpha dropped). */
-export function rgbaToPlanar(frames: readonly Uint8Array[], width: number, height: number): Float32Array<ArrayBuffer> {
-  const pixels = width * height;
-  const out = new Float32Array(frames.length * 3 * pixels);
-  for (const [n, rgba] of frames.entries()) {
-    if (rgba.length !== pixels * 4) throw new Error(`frame ${n} has ${rgba.length} bytes, not ${pixels * 4}`);
-    const base = n * 3 * pixels;
-    for (let p = 0; p < pixels; p++) {
-      for (let c = 0; c < 3; c++) out[base + c * pixels + p] = rgba[p * 4 + c]! / 127.5 - 1;
-    }
-  }
-  return out;
-}
-
 /** Peak signal-to-noise ratio in dB between two RGBA8 images (RGB only). */
 export function psnrRgba(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) throw new Error('images differ in size');

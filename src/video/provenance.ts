@@ -23,24 +23,12 @@
 // rewritten.
 import { childBoxes, Mp4FormatError, type Box } from './mp4_boxes.ts';
 import { box, concat, fourcc, fullBox, u32 } from './provenance_boxes.ts';
+import type { Provenance } from './provenance_record.ts';
 import { buildXmp, recordFromXmp } from './provenance_xmp.ts';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 
 export { Mp4FormatError };
-
-export interface Provenance {
-  /** Always true: the statement this record exists to make. */
-  aiGenerated: true;
-  /** "Zoetrope <package version>". */
-  generator: string;
-  model: { name: string; version: string };
-  seed: number;
-  prompt: string;
-  /** Everything else that shaped the clip: duration, aspect, steps, style, backend, size, codec… */
-  settings: Record<string, string | number | boolean>;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-}
+export type { Provenance };
 
 const utf8 = new TextEncoder();
 

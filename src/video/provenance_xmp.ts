@@ -6,7 +6,7 @@
 // xmp:CreatorTool, xmp:CreateDate, dc:description (the prompt). The whole record also goes in
 // one zoetrope:record property as JSON, so that readProvenance gets back exactly what was written
 // (numbers stay numbers, any new setting needs no new XML) without an XML parser in the worker.
-import type { Provenance } from './provenance.ts';
+import type { Provenance } from './provenance_record.ts';
 
 /** IPTC NewsCodes digital source type for content made by a trained generative model. */
 export const AI_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';

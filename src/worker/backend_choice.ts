@@ -8,13 +8,6 @@ import { adapterName } from '../gpu/device.ts';
 import type { Backend, BackendChoice, BackendsReport, GpuStatus } from './api.ts';
 import { EngineError } from './errors.ts';
 
-/** Threads for ORT-web's WASM EP: all cores up to 4, or 1 without cross-origin isolation (no SharedArrayBuffer). */
-export function wasmThreadCount(crossOriginIsolated: boolean, hardwareConcurrency: number | undefined): number {
-  if (!crossOriginIsolated) return 1;
-  // Beyond 4 threads ORT-web's kernels gain little and each thread costs a worker and its stack.
-  return Math.max(1, Math.min(4, hardwareConcurrency ?? 1));
-}
-
 function cpuName(threads: number): string {
   return `the CPU (WASM, ${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? ', as the page is not cross-origin isolated' : ''})`;
 }

@@ -19,7 +19,6 @@ import { demuxVideoTrack, Mp4FormatError } from '../video/demux.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import { stitchClips, type StitchedClip } from '../video/stitch.ts';
 import { addProvenance, readProvenance, type Provenance } from '../video/provenance.ts';
-import { stitchedProvenance, withProvenance } from '../video/provenance_clip.ts';
 import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frames.ts';
 import type {
   BackendsReport,
@@ -39,7 +38,8 @@ import type {
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
 import { JobSlot } from './jobs.ts';
-import { hand } from './transfer.ts';
+import { stitchedProvenance, withProvenance } from './provenance_clip.ts';
+import { handingFrames } from './transfer.ts';
 import { ANY_MODEL, requestLimits } from './request_check.mjs';
 import { validateGenerate, validateStitch, validateTestPattern } from './validate.ts';
 
@@ -217,16 +217,17 @@ export class ZoetropeEngine implements Engine {
     if (!loaded) {
       throw new EngineError('model-not-loaded', 'No model is loaded yet. Wait for the model to finish loading.');
     }
+    const toPage = handingFrames(callbacks);
     const clip = await this.jobs.run(async (signal) => {
       const started = performance.now();
       // A forced 'wasm' never touches the GPU: the WASM backend needs no GPU device at all.
       const backend = request.backend === 'wasm' ? 'wasm' : chooseBackend(request.backend, await this.describeGpu(), wasmThreads());
-      if (backend === 'wasm') return this.generateOnWasm(loaded, request, callbacks, signal, started);
+      if (backend === 'wasm') return this.generateOnWasm(loaded, request, toPage, signal, started);
       const { device } = await this.gpuContext();
       const runtime = await this.runtimeFor(loaded, device);
       try {
         const backend = { ...webgpuBackend(runtime.model, runtime.vae), ...(runtime.encoder && { encoder: runtime.encoder }) };
-        return await generateClip(backend, request, callbacks, signal, started);
+        return await generateClip(backend, request, toPage, signal, started);
       } catch (error) {
         // Cancelled or failed: give the window's activations back to the GPU, not just to the pool.
         runtime.model.pool.trim();
@@ -317,6 +318,7 @@ export class ZoetropeEngine implements Engine {
 
   async renderTestPattern(request: TestPatternRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
     validateTestPattern(request);
+    const toPage = handingFrames(callbacks);
     return this.jobs.run(async (signal) => {
       const started = performance.now();
       const { width, height, fps, frameCount } = request;
@@ -335,13 +337,13 @@ export class ZoetropeEngine implements Engine {
             frame.close();
             throw error;
           }
-          if (callbacks.onFrame) await callbacks.onFrame(hand(frame), i);
+          if (toPage.onFrame) await toPage.onFrame(frame, i);
           else frame.close();
-          await callbacks.onProgress?.({ phase: 'encoding', fraction: (i + 1) / frameCount, framesDone: i + 1, framesTotal: frameCount });
+          await toPage.onProgress?.({ phase: 'encoding', fraction: (i + 1) / frameCount, framesDone: i + 1, framesTotal: frameCount });
         }
         throwIfCancelled(signal);
         const mp4 = await writer.finish();
-        await callbacks.onProgress?.({ phase: 'done', fraction: 1, framesDone: frameCount, framesTotal: frameCount });
+        await toPage.onProgress?.({ phase: 'done', fraction: 1, framesDone: frameCount, framesTotal: frameCount });
         return { mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started };
       } finally {
         writer.abort();

@@ -1,9 +1,12 @@
-// The provenance record of a generated clip, and the clip with it written into its MP4.
+// The provenance record of a generated clip, and the clip with it written into its MP4: the
+// engine's last step for every clip (and every stitch), from the request it took, the clip the
+// sampler made and the model's manifest. How the record is written is the video path's part
+// (video/provenance.ts).
 import { version } from '../../package.json';
-import type { Clip, GenerateRequest, ModelInfo } from '../worker/api.ts';
-import { asEngineError } from '../worker/errors.ts';
 import { normalizePrompt } from '../model/prompt_text.mjs';
-import { addProvenance, type Provenance } from './provenance.ts';
+import { addProvenance, type Provenance } from '../video/provenance.ts';
+import type { Clip, GenerateRequest, ModelInfo } from './api.ts';
+import { asEngineError } from './errors.ts';
 
 export const GENERATOR = `Zoetrope ${version}`;
 

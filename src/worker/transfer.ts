@@ -62,6 +62,16 @@ export function registerTransferHandlers(): void {
 }
 
 /**
+ * `callbacks` with every frame given to onFrame handed over (hand): the engine's jobs call onFrame
+ * with frames they are done with, and this is the one place that knows a worker boundary may lie
+ * between them and the page.
+ */
+export function handingFrames<T extends { onFrame?: (frame: VideoFrame, index: number) => unknown }>(callbacks: T): T {
+  if (!callbacks.onFrame) return callbacks;
+  return { ...callbacks, onFrame: (frame: VideoFrame, index: number) => callbacks.onFrame!(hand(frame), index) };
+}
+
+/**
  * Hands a frame to a callback. Across the worker boundary comlink transfers it (the page gets
  * the frame, the worker no longer has it); in-thread the callback gets the same object. Either
  * way the receiver owns the frame and must close() it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverCrop, psnrRgba, rgbaToPlanar } from '../../../src/video/image_input.ts';
+import { coverCrop, psnrRgba } from '../../../src/video/image_input.ts';
 
 describe('coverCrop keeps the centre of the image at the frame aspect ratio', () => {
   it('crops the sides of a wide photo for a square frame', () => {
@@ -16,17 +16,6 @@ describe('coverCrop keeps the centre of the image at the frame aspect ratio', ()
   });
   it('refuses empty sizes', () => {
     expect(() => coverCrop(0, 10, 64, 64)).toThrow(/positive/);
-  });
-});
-
-describe('rgbaToPlanar', () => {
-  it('maps 0 and 255 to -1 and 1 in channel planes, frame after frame', () => {
-    const a = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 255]); // 2×1: red, green
-    const b = Uint8Array.from([0, 0, 255, 9, 255, 255, 255, 9]); // blue, white
-    expect(Array.from(rgbaToPlanar([a, b], 2, 1))).toEqual([1, -1, -1, 1, -1, -1, -1, 1, -1, 1, 1, 1]);
-  });
-  it('refuses a frame of the wrong size', () => {
-    expect(() => rgbaToPlanar([new Uint8Array(12)], 2, 2)).toThrow(/bytes/);
   });
 });
 

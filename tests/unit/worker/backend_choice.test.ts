@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GpuReport } from '../../../src/gpu/device.ts';
 import type { GpuStatus } from '../../../src/worker/api.ts';
-import { chooseBackend, describeBackends, wasmThreadCount } from '../../../src/worker/backend_choice.ts';
+import { chooseBackend, describeBackends } from '../../../src/worker/backend_choice.ts';
 import { isEngineError } from '../../../src/worker/errors.ts';
 import { validateGenerate } from '../../../src/worker/validate.ts';
 
@@ -61,13 +61,6 @@ describe('backend choice', () => {
       wasmThreads: 1,
     });
     expect(describeBackends(noAdapter, 2).reason).toBe('WebGPU offers no GPU adapter here, so Zoetrope runs on the CPU (WASM, 2 threads).');
-  });
-
-  it('WASM threads: every core up to 4 when cross-origin isolated, else 1', () => {
-    expect(wasmThreadCount(true, 2)).toBe(2);
-    expect(wasmThreadCount(true, 16)).toBe(4);
-    expect(wasmThreadCount(true, undefined)).toBe(1);
-    expect(wasmThreadCount(false, 16)).toBe(1);
   });
 
   it('a request names a backend the engine knows, or none', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pkg from '../../../package.json';
 import type { Clip, GenerateRequest, ModelInfo } from '../../../src/worker/api.ts';
-import { clipProvenance, GENERATOR, stitchedProvenance } from '../../../src/video/provenance_clip.ts';
+import { clipProvenance, GENERATOR, stitchedProvenance } from '../../../src/worker/provenance_clip.ts';
 
 const model: ModelInfo = { name: 'tiny-test', version: '1', files: [], totalBytes: 0, config: { sampler: { steps: 4 } } };
 const clip: Clip = { mp4: new Blob(), codec: 'avc1.42e01f', width: 112, height: 64, fps: 8, frameCount: 8, elapsedMs: 1, backend: 'wasm' };

@@ -1,0 +1,16 @@
+// What a clip's provenance says: the record both of its forms in the MP4 carry, the item list
+// and the XMP packet (provenance.ts, provenance_xmp.ts).
+
+export interface Provenance {
+  /** Always true: the statement this record exists to make. */
+  aiGenerated: true;
+  /** "Zoetrope <package version>". */
+  generator: string;
+  model: { name: string; version: string };
+  seed: number;
+  prompt: string;
+  /** Everything else that shaped the clip: duration, aspect, steps, style, backend, size, codec… */
+  settings: Record<string, string | number | boolean>;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+}
