@@ -65,5 +65,6 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
   // Unit tests: pure TypeScript in Node. Browser and GPU tests run under Playwright
   // (tests/playwright.config.ts).
-  test: { include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+  // The Wan twins' checkpoint files are written by Python once, before any test file runs.
+  test: { include: ['tests/unit/**/*.test.ts'], environment: 'node', globalSetup: ['tests/unit/support/wan_twins_setup.ts'] },
 });

@@ -13,6 +13,7 @@ Writes (hundreds of MB, so never committed; skipped when up to date with these s
   self-forcing/self_forcing_dmd.pt                      {'generator_ema': {'model.' + DiT names: float32}}
   <twin>/goldens.safetensors                            float32 goldens, batch dimension dropped
   twins.json                                            what each twin is: files, manifest, reductions
+  fixtures/                                             small valid and hostile torch.save files (checkpoint_fixtures.py)
 Goldens are computed in float32 from the weights as stored (bf16/f16 rounded first).
 """
 import argparse
@@ -23,7 +24,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCES = ['configs.py', 'make_twins.py', 'twins.py', 'manifests.py', 'meta.py', 'taehv.py', 'wan_dit.py', 'wan_vae.py',
+SOURCES = ['checkpoint_fixtures.py', 'configs.py', 'make_twins.py', 'twins.py', 'manifests.py', 'meta.py', 'taehv.py', 'wan_dit.py', 'wan_vae.py',
            '../train/dit.py', '../train/text_encoder.py', '../train/safetensors_io.py']
 FORMAT_VERSION = 1
 SHARD_LIMIT = 100 * 2 ** 20                  # splits the 1-block bf16 DiT (~145 MB) in two
@@ -50,6 +51,7 @@ def up_to_date(out_dir, digest):
     except (OSError, ValueError):
         return False
     files = [os.path.join(out_dir, t['dir'], p) for t in twins['twins'].values() for p in t['files'] + ['goldens.safetensors']]
+    files.append(os.path.join(out_dir, 'fixtures', 'small.pth'))
     return twins.get('sources') == digest and all(os.path.exists(p) for p in files)
 
 
@@ -63,7 +65,9 @@ def main(argv=None):
         print(f'wan twins in {args.out} are up to date', file=sys.stderr)
         return
     started = time.time()
-    import twins                                    # torch is imported only when there is work
+    import checkpoint_fixtures                      # torch is imported only when there is work
+    import twins
+    checkpoint_fixtures.write(args.out)
     written = twins.write_all(args.out)
     with open(os.path.join(args.out, 'twins.json'), 'w') as f:
         json.dump({'sources': digest, 'twins': written}, f, indent=1)

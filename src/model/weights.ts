@@ -34,30 +34,8 @@ export class SafetensorsFile {
   ) {}
 
   static parse(bytes: Uint8Array, label = 'weights'): SafetensorsFile {
-    if (bytes.byteLength < 8) throw new WeightsFormatError(`${label}: too short to be safetensors`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const headerLength = Number(view.getBigUint64(0, true));
-    if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.byteLength) {
-      throw new WeightsFormatError(`${label}: header length ${headerLength} does not fit the file`);
-    }
-    let header: unknown;
-    try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-    } catch {
-      throw new WeightsFormatError(`${label}: header is not JSON`);
-    }
-    if (!isRecord(header)) throw new WeightsFormatError(`${label}: header is not a JSON object`);
-    const dataStart = 8 + headerLength;
-    const tensors = new Map<string, TensorInfo>();
-    let metadata: Record<string, string> = {};
-    for (const [name, entry] of Object.entries(header)) {
-      if (name === '__metadata__') {
-        if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) throw new WeightsFormatError(`${label}: __metadata__ is not a map of strings`);
-        metadata = entry as Record<string, string>;
-        continue;
-      }
-      tensors.set(name, checkEntry(label, name, entry, dataStart, bytes.byteLength));
-    }
+    const headerLength = safetensorsHeaderLength(bytes, bytes.byteLength, label);
+    const { tensors, metadata } = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.byteLength, label);
     return new SafetensorsFile(bytes, tensors, metadata);
   }
 
@@ -74,28 +52,13 @@ export class SafetensorsFile {
   /** The tensor as f32 values (I32 converted; exact below 2²⁴). */
   f32(name: string): Float32Array {
     const info = this.info(name);
-    const raw = this.bytes.subarray(info.begin, info.end);
-    const count = (info.end - info.begin) / BYTES[info.dtype];
-    const out = new Float32Array(count);
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < count; i++) {
-      if (info.dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
-      else if (info.dtype === 'I32') out[i] = view.getInt32(i * 4, true);
-      else if (info.dtype === 'F16') out[i] = fromF16Bits(view.getUint16(i * 2, true));
-      else out[i] = bf16ToF32(view.getUint16(i * 2, true));
-    }
-    return out;
+    return decodeF32(this.bytes.subarray(info.begin, info.end), info.dtype);
   }
 
   /** The tensor as f16 bit patterns (rounded to nearest even from f32 and bf16). */
   f16(name: string): Uint16Array {
     const info = this.info(name);
-    if (info.dtype === 'F16') {
-      const raw = this.bytes.subarray(info.begin, info.end);
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      return Uint16Array.from({ length: raw.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
-    }
-    return Uint16Array.from(this.f32(name), toF16Bits);
+    return decodeF16(this.bytes.subarray(info.begin, info.end), info.dtype);
   }
 
   load(name: string, dtype: LoadDtype): Float32Array | Uint16Array {
@@ -110,6 +73,67 @@ const bf16AsFloat = new Float32Array(bf16Scratch.buffer);
 function bf16ToF32(bits: number): number {
   bf16Scratch[0] = bits << 16;
   return bf16AsFloat[0]!;
+}
+
+/** Little-endian stored values as f32 (I32 converted; exact below 2²⁴). */
+export function decodeF32(raw: Uint8Array, dtype: StoredDtype): Float32Array {
+  const count = raw.byteLength / BYTES[dtype];
+  const out = new Float32Array(count);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let i = 0; i < count; i++) {
+    if (dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
+    else if (dtype === 'I32') out[i] = view.getInt32(i * 4, true);
+    else if (dtype === 'F16') out[i] = fromF16Bits(view.getUint16(i * 2, true));
+    else out[i] = bf16ToF32(view.getUint16(i * 2, true));
+  }
+  return out;
+}
+
+/** Little-endian stored values as f16 bit patterns (rounded to nearest even from f32 and bf16). */
+export function decodeF16(raw: Uint8Array, dtype: StoredDtype): Uint16Array {
+  if (dtype === 'F16') {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    return Uint16Array.from({ length: raw.byteLength / 2 }, (_, i) => view.getUint16(i * 2, true));
+  }
+  return Uint16Array.from(decodeF32(raw, dtype), toF16Bits);
+}
+
+export const bytesPerElement = (dtype: StoredDtype): number => BYTES[dtype];
+
+/**
+ * The JSON header's length from a file's first 8 bytes, checked against the file's length
+ * (`fileBytes`, which may be more than `first` holds: a Blob read in pieces).
+ */
+export function safetensorsHeaderLength(first: Uint8Array, fileBytes: number, label: string): number {
+  if (first.byteLength < 8 || fileBytes < 8) throw new WeightsFormatError(`${label}: too short to be safetensors`);
+  const headerLength = Number(new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true));
+  if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileBytes) {
+    throw new WeightsFormatError(`${label}: header length ${headerLength} does not fit the file`);
+  }
+  return headerLength;
+}
+
+/** The tensors a JSON header describes, their byte ranges absolute and checked against the file's length. */
+export function parseSafetensorsHeader(json: Uint8Array, fileBytes: number, label: string): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    throw new WeightsFormatError(`${label}: header is not JSON`);
+  }
+  if (!isRecord(header)) throw new WeightsFormatError(`${label}: header is not a JSON object`);
+  const dataStart = 8 + json.byteLength;
+  const tensors = new Map<string, TensorInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) throw new WeightsFormatError(`${label}: __metadata__ is not a map of strings`);
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    tensors.set(name, checkEntry(label, name, entry, dataStart, fileBytes));
+  }
+  return { tensors, metadata };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -156,8 +180,7 @@ export class WeightSet {
    * and `shards` the bytes of each file it mentions.
    */
   static fromIndex(index: unknown, shards: ReadonlyMap<string, Uint8Array>): WeightSet {
-    const weightMap = (index as { weight_map?: Record<string, string> })?.weight_map;
-    if (!weightMap || typeof weightMap !== 'object') throw new WeightsFormatError('index has no weight_map');
+    const weightMap = weightMapOf(index);
     const files = new Map<string, SafetensorsFile>();
     for (const file of new Set(Object.values(weightMap))) {
       const bytes = shards.get(file);
@@ -165,9 +188,7 @@ export class WeightSet {
       files.set(file, SafetensorsFile.parse(bytes, file));
     }
     const set = new WeightSet(files.values());
-    for (const [name, file] of Object.entries(weightMap)) {
-      if (set.byName.get(name) !== files.get(file)) throw new WeightsFormatError(`index puts ${name} in ${file}, but it is not there`);
-    }
+    checkShardPlacement(weightMap, (name) => set.byName.get(name), files);
     return set;
   }
 
@@ -187,5 +208,19 @@ export class WeightSet {
 
   load(name: string, dtype: LoadDtype): Float32Array | Uint16Array {
     return this.file(name).load(name, dtype);
+  }
+}
+
+/** An index's weight_map ({tensor name: shard file}), checked to be one. */
+export function weightMapOf(index: unknown): Record<string, string> {
+  const weightMap = (index as { weight_map?: unknown })?.weight_map;
+  if (!isRecord(weightMap) || !Object.values(weightMap).every((file) => typeof file === 'string')) throw new WeightsFormatError('index has no weight_map');
+  return weightMap as Record<string, string>;
+}
+
+/** Every tensor the index names is in the shard it names (`holder`: the shard that has it, if any). */
+export function checkShardPlacement<Shard>(weightMap: Record<string, string>, holder: (name: string) => Shard | undefined, shards: ReadonlyMap<string, Shard>): void {
+  for (const [name, file] of Object.entries(weightMap)) {
+    if (holder(name) !== shards.get(file)) throw new WeightsFormatError(`index puts ${name} in ${file}, but it is not there`);
   }
 }
