@@ -11,14 +11,13 @@
 // The loop is the same on every backend (clip_backend.ts): the WebGPU backend keeps latents in GPU
 // buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
 // phase (Clip.timings), so the VAE's share of a clip's time can be reported.
-import type { GenerateRequest } from '../worker/api.ts';
 import { EngineError } from '../errors/engine_error.ts';
 import { throwIfCancelled } from '../errors/cancelled.ts';
 import { Mp4Writer } from '../video/encode.ts';
-import type { Clip, ClipCallbacks, ClipTimings, JobProgress, Phase } from './clip.ts';
+import type { Clip, ClipCallbacks, ClipRequest, ClipTimings, JobProgress, Phase } from './clip.ts';
 import type { ClipBackend } from './clip_backend.ts';
 import { previewFrame } from './latent_preview.ts';
-import { openConditioning } from './conditioning.ts';
+import { openConditioning, type GivenMedia } from './conditioning.ts';
 
 // Rough shares of a window's time, for the progress bar: denoising dominates.
 const DENOISE_SHARE = 0.8;
@@ -34,10 +33,14 @@ async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: ()
   }
 }
 
-/** `started`: when the job began (performance.now()); the time until this call counts as setup. */
+/**
+ * `given`: the request's pictures and clip, read by the worker (worker/given_media.ts).
+ * `started`: when the job began (performance.now()); the time until this call counts as setup.
+ */
 export async function generateClip<Text, Latents>(
   backend: ClipBackend<Text, Latents>,
-  request: GenerateRequest,
+  request: ClipRequest,
+  given: GivenMedia,
   callbacks: ClipCallbacks,
   signal: AbortSignal,
   started: number,
@@ -58,7 +61,7 @@ export async function generateClip<Text, Latents>(
   // a bad file fails here, before any model work.
   const newFrames = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames).frames;
   const conditioning = await timed(timings, 'given', () =>
-    openConditioning(request, { config, width, height, fps, frames: newFrames, encoder: backend.encoder }));
+    openConditioning(given, { config, width, height, fps, frames: newFrames, encoder: backend.encoder }));
   const { earlierFrames } = conditioning;
   const plan = { windows: conditioning.plan.windows.length, frames: newFrames };
   const frameCount = earlierFrames + newFrames;

@@ -8,7 +8,6 @@ import { runKernelOnce } from '../gpu/run_kernel.ts';
 import { VaeDecoder } from '../model/vae.ts';
 import { LazyVaeEncoder, wasmVaeEncoderSession, webgpuVaeEncoderSession, type VaeEncoderSession } from '../model/vae_encoder.ts';
 import { wasmThreads } from '../model/ort_wasm.ts';
-import { mediaBytes } from '../sampler/conditioning.ts';
 import { generateClip } from '../sampler/generate_clip.ts';
 import { WasmModel, wasmBackend } from '../sampler/wasm_backend.ts';
 import { webgpuBackend } from '../sampler/webgpu_backend.ts';
@@ -37,6 +36,7 @@ import type {
 } from './api.ts';
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
+import { givenMedia, mediaBytes } from './given_media.ts';
 import { JobSlot } from './jobs.ts';
 import { stitchedProvenance, withProvenance } from './provenance_clip.ts';
 import { handingFrames } from './transfer.ts';
@@ -227,7 +227,7 @@ export class ZoetropeEngine implements Engine {
       const runtime = await this.runtimeFor(loaded, device);
       try {
         const backend = { ...webgpuBackend(runtime.model, runtime.vae), ...(runtime.encoder && { encoder: runtime.encoder }) };
-        return await generateClip(backend, request, toPage, signal, started);
+        return await generateClip(backend, request, givenMedia(request), toPage, signal, started);
       } catch (error) {
         // Cancelled or failed: give the window's activations back to the GPU, not just to the pool.
         runtime.model.pool.trim();
@@ -246,7 +246,7 @@ export class ZoetropeEngine implements Engine {
     const runtime = await this.wasmRuntimeFor(loaded);
     try {
       const backend = { ...wasmBackend(runtime.model), ...(runtime.encoder && { encoder: runtime.encoder }) };
-      return await generateClip(backend, request, callbacks, signal, started);
+      return await generateClip(backend, request, givenMedia(request), callbacks, signal, started);
     } catch (error) {
       // A cancel lands between ORT runs, so the sessions are intact; after a failure inside ORT
       // they may not be: build them again on the next run. A bad given file fails before any.

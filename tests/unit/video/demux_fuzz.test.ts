@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readEarlierClip } from '../../../src/sampler/conditioning.ts';
+import { readEarlierClip } from '../../../src/worker/given_media.ts';
 import type { ModelConfig } from '../../../src/model/config.ts';
 import { demuxVideoTrack, MAX_SAMPLES, Mp4FormatError } from '../../../src/video/demux.ts';
 import { childBoxes, type Box } from '../../../src/video/mp4_boxes.ts';
