@@ -7,6 +7,7 @@
 #   bash models/train/train_cpu.sh dit     # text encoder + DiT on the cache
 #   bash models/train/train_cpu.sh vae-decoder   # after cache: the decoder alone (encoder, so latents, frozen)
 #   bash models/train/train_cpu.sh bench   # a DiT step's share of the matmul rate, world frames/s
+#   bash models/train/train_cpu.sh snapshot   # a session's end: the DiT checkpoint exported and judged
 #
 # Long stages belong in the background, so a closed terminal does not stop them:
 #   setsid nohup bash models/train/train_cpu.sh vae > .cache/train/vae.log 2>&1 &
@@ -83,6 +84,13 @@ case "${1:-}" in
       --decay-start "${SMALL_STEPS:-3400}" --decay-end "${STEPS:-4800}" --ckpt-minutes 5 --log-every 50 ;;
   bench)
     exec "$PY" models/train/bench_step.py --config zoetrope-s ;;
+  snapshot)
+    # Stop the dit stage first (kill -TERM: it saves the step under way). Its checkpoint goes to
+    # models/zoetrope-s/ as the app loads it, and a quick judge run appends a learning-curve row
+    # to metrics.json; commit both. The ONNX export needs Debian's PyTorch (what the tests use).
+    /usr/bin/python3 models/train/export_zoetrope_s.py "$STATE/dit"
+    exec "$PY" models/train/judge_checkpoint.py "$STATE/dit" --prompts "${PROMPTS:-12}" \
+      --curve models/zoetrope-s/metrics.json --out "$STATE/judged/step-$(date +%Y%m%d-%H%M)" ;;
   *)
     sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2 ;;
