@@ -95,6 +95,17 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def distinct_parameters(module):
+    """Parameters that are not equal to an earlier one. The ONNX exporter keeps one initializer for
+    parameters of equal value (trained q and k norm weights that round to the same f16 numbers do),
+    and the graph reads that one for both."""
+    seen = []
+    for p in module.parameters():
+        if not any(q.shape == p.shape and torch.equal(q, p) for q in seen):
+            seen.append(p)
+    return len(seen)
+
+
 def export_onnx(cfg, models, out_dir, blobs, names=None):
     """The four ONNX graphs (or those in `names`), weights linked into the safetensors."""
     import onnx
@@ -144,8 +155,8 @@ def export_onnx(cfg, models, out_dir, blobs, names=None):
         part = 'vae' if name.startswith('vae') else name
         model = export(module, args, inputs, outputs, axes)
         n = link_external_f16(model, blobs[part], part + '.safetensors')
-        if n != len(list(module.parameters())):
-            raise RuntimeError(f'{name}: linked {n} of {len(list(module.parameters()))} parameters')
+        if n != distinct_parameters(module):
+            raise RuntimeError(f'{name}: linked {n} of {distinct_parameters(module)} distinct parameters')
         double_to_float(model)
         strip_names(model)
         path = os.path.join(out_dir, name + '.onnx')

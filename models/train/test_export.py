@@ -90,6 +90,19 @@ class ExportTest(unittest.TestCase):
             self.assertEqual((int(info['offset']), int(info['length'])), (start + begin, end - begin), name)
         self.assertEqual(locations, set(self.manifest['parts']['dit']['weights']))
 
+    def test_parameters_of_equal_value_export_as_one_initializer(self):
+        # Trained q and k norm weights can round to the same f16 numbers; the ONNX exporter then
+        # keeps one initializer for both, and the export must still link and check every tensor.
+        models = tiny_models(self.cfg)
+        attn = models['dit'].blocks[0].cross_attn
+        with torch.no_grad():
+            attn.norm_k.weight.copy_(attn.norm_q.weight)
+        ckpt = os.path.join(self.tmp, 'equal-norms')
+        checkpoint.save(ckpt, models, {'stage': 'dit', 'step': 1, 'latent_scale': [1.0] * 4})
+        out = os.path.join(self.tmp, 'equal-norms-export')
+        export(ckpt, out, 'tiny-test', self.tokenizer, verbose=False)
+        onnx.checker.check_model(os.path.join(out, 'dit.onnx'))
+
     def test_unsharded_export_is_tiny_test_and_its_goldens(self):
         out = os.path.join(self.tmp, 'plain')
         goldens = os.path.join(self.tmp, 'goldens')
