@@ -41,10 +41,10 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def write_part(out_dir, part, tensors, model_name, file_limit=FILE_LIMIT):
+def write_part(out_dir, part, tensors, model_name, file_limit=FILE_LIMIT, extra_meta=None):
     """f16 tensors of one part -> [file names], and what link_external_f16 takes (bytes, or a list of
     (bytes, file name) per shard)."""
-    meta = {'format': 'pt', 'model': model_name, 'part': part}
+    meta = {'format': 'pt', 'model': model_name, 'part': part, **(extra_meta or {})}
     total = sum(t.numel() * t.element_size() for t in tensors.values())
     if total + HEADER_ROOM <= file_limit:
         name = part + '.safetensors'
@@ -123,7 +123,9 @@ def export(ckpt, out_dir, config='zoetrope-s', tokenizer=None, with_onnx=True, g
     blobs, parts = {}, {}
     for part in PARTS:
         tensors = {k: v.half() for k, v in models[part].state_dict().items()}
-        names, blobs[part] = write_part(out_dir, part, tensors, cfg['name'], file_limit)
+        # The VAE says its latent scale is folded in (latent_cache.py reads it, and would not refold).
+        extra = {'latent_scale': json.dumps(meta['latent_scale'])} if part == 'vae' and 'latent_scale' in meta else None
+        names, blobs[part] = write_part(out_dir, part, tensors, cfg['name'], file_limit, extra)
         files += names
         shards = [n for n in names if n.endswith('.safetensors')]
         parts[part] = {'weights': shards[0] if len(shards) == 1 else shards}
