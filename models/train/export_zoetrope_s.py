@@ -141,7 +141,7 @@ def export(ckpt, out_dir, config='zoetrope-s', tokenizer=None, with_onnx=True, g
         'version': cfg['version'],
         'config': json.loads(config_text),
         'parts': {'tokenizer': 'tokenizer.json', **parts},
-        'training': {k: meta[k] for k in ('stage', 'step', 'latent_scale', 'teacher_steps', 'teacher_cfg') if k in meta},
+        'training': {k: meta[k] for k in ('stage', 'step', 'latent_scale', 'machine_seconds', 'schedule', 'teacher_steps', 'teacher_cfg') if k in meta},
         'files': [{'path': p, 'bytes': os.path.getsize(os.path.join(out_dir, p)),
                    'sha256': sha256(os.path.join(out_dir, p))} for p in files],
     }

@@ -132,6 +132,21 @@ class TrainDitTest(unittest.TestCase):
         self.assertEqual(ba['captions'], bb['captions'])
         self.assertEqual(a.step(4, 1e-3)['loss'], b.step(4, 1e-3)['loss'])   # bit for bit
 
+    def test_init_from_shipped_weights_goes_on_from_their_step(self):
+        # The checkpoint gone (a fresh machine): the committed model folder is where training goes on.
+        from export_zoetrope_s import export
+        from make_tiny import OUT_DIR as TINY_DIR
+        shipped = os.path.join(self.tmp, 'shipped')
+        export(self.dit_dir, shipped, 'tiny-test', os.path.join(TINY_DIR, 'tokenizer.json'), with_onnx=False,
+               verbose=False)
+        t = self.trainer('--vae', self.vae_dir, '--init-weights', shipped)
+        self.assertEqual(t.start_step, 3)
+        parts, meta = checkpoint.load(self.dit_dir)
+        self.assertEqual(t.meta['machine_seconds'], meta['machine_seconds'])
+        for part, module in t.trained().items():
+            for name, value in module.state_dict().items():
+                self.assertTrue(torch.equal(value, parts[part][name].half().float()), f'{part}.{name}')
+
     def test_data_reuse_shares_clips_not_noise(self):
         t = self.trainer('--resume', self.dit_dir, '--data-reuse', '3')
         b3, b4 = t.batch(3), t.batch(4)

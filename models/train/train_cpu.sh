@@ -46,6 +46,12 @@ vae_start() {
   if [ -z "$from" ] && [ -f models/zoetrope-s/vae.safetensors ]; then from="--init-weights models/zoetrope-s/vae.safetensors"; fi
   echo $from
 }
+# The same for the DiT: the text encoder and DiT last committed, from the step their manifest records.
+dit_start() {
+  local from; from=$(resume_if_there dit)
+  if [ -z "$from" ] && grep -q '"stage": "dit"' models/zoetrope-s/manifest.json 2>/dev/null; then from="--init-weights models/zoetrope-s"; fi
+  echo $from
+}
 
 case "${1:-}" in
   vae)
@@ -80,7 +86,7 @@ case "${1:-}" in
     # is flat, then the 256 px clips (16 a step) while it decays: the budget table's plan.
     exec "$PY" models/train/train_dit.py --config zoetrope-s --latent-cache "$STATE/latents" --out "$STATE/dit" \
       --small-cache "$STATE/latents-128" --small-steps "${SMALL_STEPS:-3400}" --small-batch 32 \
-      $(resume_if_there dit) --steps "${STEPS:-4800}" --batch 16 --lr 3e-4 --warmup 300 \
+      $(dit_start) --steps "${STEPS:-4800}" --batch 16 --lr 3e-4 --warmup 300 \
       --decay-start "${SMALL_STEPS:-3400}" --decay-end "${STEPS:-4800}" --ckpt-minutes 5 --log-every 50 ;;
   bench)
     exec "$PY" models/train/bench_step.py --config zoetrope-s ;;

@@ -21,6 +21,8 @@ parts (vae, text_encoder, dit; f32), so a later stage resumes from it alone (--r
 Run: /usr/bin/python3 models/train/train_dit.py --config zoetrope-s --vae ckpt/vae --minutes 9 --out $OUT/dit
 """
 import argparse
+import json
+import os
 import sys
 
 import torch
@@ -38,6 +40,9 @@ from train_common import (Log, add_stage_args, adamw, autocast, pick_device, pro
 
 def add_dit_args(p):
     p.add_argument('--vae', help='VAE checkpoint folder (first stage; later stages --resume)')
+    p.add_argument('--init-weights', help='a shipped model folder (models/zoetrope-s) to go on from when the '
+                   'checkpoint is gone: its text encoder and DiT (f16), and the step and hours its manifest '
+                   'records; the VAE is --vae\'s or the latent cache\'s, and Adam starts afresh (so warms up again)')
     p.add_argument('--tokenizer', help='tokenizer.json (default models/<config>/tokenizer.json)')
     p.add_argument('--batch', type=int, default=32, help='clips per step in the smallest bucket')
     p.add_argument('--text-dropout', type=float, default=0.1)
@@ -128,11 +133,27 @@ class DitTrainer:
         elif args.vae or self.cache:
             vae_meta = checkpoint.load_into(args.vae or vae_folder(self.cache.folder), {'vae': self.vae})
             self.meta.update({k: vae_meta[k] for k in ('latent_scale', 'latent_mean') if k in vae_meta})
+            if getattr(args, 'init_weights', None):
+                self.init_from_shipped(args.init_weights)
         else:
             raise SystemExit('train_dit.py needs --vae <folder> (first stage) or --resume <folder>')
         self.vae.eval().requires_grad_(False)
         if 'latent_scale' not in self.meta:
             self.meta.update(fold_latent_scale(self.vae, cfg, args, device))
+
+    def init_from_shipped(self, model_dir):
+        """Text encoder and DiT from a shipped folder (its f16 weights), resuming its step and hours."""
+        from export_zoetrope_s import load_model_dir
+        cfg, shipped = load_model_dir(model_dir)
+        if cfg['name'] != self.cfg['name']:
+            raise SystemExit(f'{model_dir} holds {cfg["name"]}, not {self.cfg["name"]}')
+        for part, module in self.trained().items():
+            module.load_state_dict(shipped[part].state_dict())
+        with open(os.path.join(model_dir, 'manifest.json')) as f:
+            training = json.load(f).get('training', {})
+        if training.get('stage') == self.stage:
+            self.start_step = training['step']
+            self.meta.update({k: training[k] for k in ('machine_seconds', 'schedule') if k in training})
 
     def parts(self):
         return {'vae': self.vae, 'text_encoder': self.te, 'dit': self.dit}
