@@ -18,15 +18,22 @@ models, which would need a new DiT input the engine does not have). CFG is baked
 so the browser runs one forward per step. The text encoder is the teacher's, frozen. The student
 starts as a copy of the teacher.
 
+The teacher runs once per trajectory: with --trajectories DIR --trajectory-batches N, step k trains on
+teacher batch k mod N, computed the first time it is drawn and saved to DIR (trajectory_cache.py),
+read back every later epoch. A teacher batch costs 2·teacher-steps forward passes; a student step one
+forward and backward, so after the first epoch the distillation runs at about the speed of training.
+
 Run: /usr/bin/python3 models/train/few_step_distill.py --config zoetrope-s --teacher ckpt/dit --minutes 9 --out $OUT/distill
 """
 import argparse
 import copy
+import os
 
 import torch
 
 import checkpoint
 from model import DiT, TextEncoder, VAE
+from trajectory_cache import TrajectoryCache
 from sample import encode_prompts, euler_update, sigma_schedule, text_context, velocity
 from train_common import add_stage_args, autocast
 from train_dit import DitTrainer, add_dit_args, main as train_main, masked_mse
@@ -37,6 +44,9 @@ def parse_args(argv):
     p.add_argument('--teacher', required=True, help='flow-matching checkpoint folder (train_dit.py)')
     p.add_argument('--teacher-steps', type=int, default=32)
     p.add_argument('--cfg', type=float, default=3.0, help='guidance scale of the teacher (1 = none)')
+    p.add_argument('--trajectories', help='folder caching the teacher trajectories (each computed once)')
+    p.add_argument('--trajectory-batches', type=int, default=0,
+                   help='distinct teacher batches: step k trains on batch k mod N (0: a new one every step)')
     p.set_defaults(batch=12, text_dropout=0.0, lr=1e-4, warmup=50)
     return p.parse_args(argv)
 
@@ -62,14 +72,26 @@ class DistillTrainer(DitTrainer):
         if args.teacher_steps % steps:
             raise SystemExit(f'--teacher-steps must be a multiple of sampler.steps ({steps})')
         self.meta.update({'teacher_steps': args.teacher_steps, 'teacher_cfg': args.cfg})
+        self.trajectories = None
+        if getattr(args, 'trajectories', None):
+            self.trajectories = TrajectoryCache(args.trajectories, {
+                'teacher': os.path.abspath(args.teacher), 'teacher_step': self.meta.get('step'),
+                'teacher_steps': args.teacher_steps, 'cfg': args.cfg, 'seed': args.seed})
 
     def trained(self):
         return {'dit': self.dit}
 
     def batch(self, step, split='train', seed=None):
-        batch = super().batch(step, split, seed)
+        n = getattr(self.args, 'trajectory_batches', 0)
+        index = step % n if n and split == 'train' else step
+        cache = self.trajectories if split == 'train' else None
+        if cache and cache.has(index):
+            return cache.load(index, self.device)
+        batch = super().batch(index, split, seed)
         with torch.no_grad():
             batch['points'], batch['target'] = self.teacher_trajectory(batch)
+        if cache:
+            cache.save(index, batch)
         return batch
 
     @torch.no_grad()

@@ -179,6 +179,26 @@ class TrainDitTest(unittest.TestCase):
         self.assertEqual(set(parts), {'vae', 'text_encoder', 'dit'})
         self.assertEqual((meta['stage'], meta['teacher_steps']), ('distill', 4))
 
+    def test_teacher_trajectories_are_computed_once(self):
+        folder = os.path.join(self.tmp, 'trajectories')
+        extra = ['--teacher', self.dit_dir, '--out', self.tmp, '--teacher-steps', '4', '--trajectories', folder,
+                 '--trajectory-batches', '2']
+        t = few_step_distill.DistillTrainer(self.cfg, few_step_distill.parse_args(BASE + extra), torch.device('cpu'))
+        first = t.batch(0)
+        self.assertTrue(t.trajectories.has(0))
+        t.teacher_trajectory = None             # the teacher cannot run again: step 2 (batch 0 again) reads the disk
+        again = t.batch(2)
+        for k in ('target', 'mask', 'ids', 'tmask'):
+            self.assertTrue(torch.equal(first[k], again[k]), k)
+        self.assertTrue(torch.equal(first['x0'] * first['mask'], again['x0']))
+        self.assertTrue(all(torch.equal(a, b) for a, b in zip(first['points'], again['points'])))
+        self.assertEqual(first['captions'], again['captions'])
+        self.assertEqual(float(t.losses(first)['loss']), float(t.losses(again)['loss']))
+        # trajectories of another teacher setting are never mixed in
+        other = few_step_distill.parse_args(BASE + extra[:-4] + ['--cfg', '2', *extra[-4:]])
+        with self.assertRaises(SystemExit):
+            few_step_distill.DistillTrainer(self.cfg, other, torch.device('cpu'))
+
     def test_teacher_grid_holds_the_shipped_timesteps(self):
         coarse, fine = sigma_schedule(4, 5.0), sigma_schedule(32, 5.0)
         for k in range(5):

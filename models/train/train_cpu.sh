@@ -6,6 +6,7 @@
 #   bash models/train/train_cpu.sh cache-small   # the same at 128 px, for a low-resolution phase
 #   bash models/train/train_cpu.sh dit     # text encoder + DiT on the cache
 #   bash models/train/train_cpu.sh vae-decoder   # after cache: the decoder alone (encoder, so latents, frozen)
+#   bash models/train/train_cpu.sh distill # after dit: the 4-step student on cached teacher trajectories
 #   bash models/train/train_cpu.sh bench   # a DiT step's share of the matmul rate, world frames/s
 #   bash models/train/train_cpu.sh snapshot   # a session's end: the DiT checkpoint exported and judged
 #
@@ -88,6 +89,15 @@ case "${1:-}" in
       --small-cache "$STATE/latents-128" --small-steps "${SMALL_STEPS:-3400}" --small-batch 32 \
       $(dit_start) --steps "${STEPS:-4800}" --batch 16 --lr 3e-4 --warmup 300 \
       --decay-start "${SMALL_STEPS:-3400}" --decay-end "${STEPS:-4800}" --ckpt-minutes 5 --log-every 50 ;;
+  distill)
+    # The shipped 4-step sampler (few_step_distill.py): a student regressed on the finished DiT's ODE
+    # trajectories at 256 px (16 Euler steps, CFG 3). Each of the TRAJECTORIES teacher batches is
+    # computed once into trajectories/ and read back in later epochs.
+    from=$(resume_if_there distill)
+    exec "$PY" models/train/few_step_distill.py --config zoetrope-s --teacher "$STATE/dit" --latent-cache "$STATE/latents" \
+      --out "$STATE/distill" $from --teacher-steps "${TEACHER_STEPS:-16}" --cfg 3 --trajectories "$STATE/trajectories" \
+      --trajectory-batches "${TRAJECTORIES:-150}" --steps "${STEPS:-600}" --batch 12 --lr 1e-4 --warmup 50 \
+      --decay-start "$(( ${STEPS:-600} / 2 ))" --decay-end "${STEPS:-600}" --ckpt-minutes 5 --log-every 25 ;;
   bench)
     exec "$PY" models/train/bench_step.py --config zoetrope-s ;;
   snapshot)
