@@ -108,6 +108,22 @@ function runPythonTests() {
   };
 }
 
+/** The slowest browser tests, from Playwright's JSON report: where the run's minutes go. */
+function slowestBrowserTests(report, count) {
+  const rows = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        const seconds = t.results.reduce((sum, r) => sum + r.duration, 0) / 1000;
+        rows.push({ seconds, name: `${t.projectName} ${spec.file}:${spec.line} ${spec.title.slice(0, 70)}` });
+      }
+    }
+    (suite.suites ?? []).forEach(walk);
+  };
+  (report?.suites ?? []).forEach(walk);
+  return rows.sort((a, b) => b.seconds - a.seconds).slice(0, count);
+}
+
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
 }
@@ -146,5 +162,7 @@ const passed = unitPassed + gpuNodePassed + python.passed + browserPassed;
 const failed = unitFailed + gpuNodeFailed + python.failed + browserFailed;
 console.log(`total: ${passed} passed, ${failed} failed`);
 console.log(`time: ${timings.join(', ')}`);
+console.log('slowest browser tests:');
+for (const row of slowestBrowserTests(browser, 20)) console.log(`  ${row.seconds.toFixed(1).padStart(6)} s  ${row.name}`);
 const allRan = [typecheckStatus, unitStatus, gpuNodeStatus, python.status, browserStatus].every((status) => status === 0);
 process.exit(allRan && failed === 0 ? 0 : 1);
