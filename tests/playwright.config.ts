@@ -32,6 +32,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${DEV_PORT}/tests/gpu/harness.html`,
       reuseExistingServer: false,
       stdout: 'ignore',
+      // The build takes ~30 s alone and several times that beside a training run (nice -n 19).
+      timeout: 240_000,
     },
     {
       command: `npx vite build --logLevel warn && npx vite preview --port ${PREVIEW_PORT} --strictPort`,
@@ -39,6 +41,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${PREVIEW_PORT}/`,
       reuseExistingServer: false,
       stdout: 'ignore',
+      // The build takes ~30 s alone and several times that beside a training run (nice -n 19).
+      timeout: 240_000,
     },
   ],
 });
