@@ -90,8 +90,9 @@ class CpuTrainingTest(unittest.TestCase):
         small = os.path.join(self.tmp, 'latents-phase')
         latent_cache.build(self.cfg, self.vae, small, shards=3, clips_per_shard=2, frames=4, seed=5, log=lambda m: None,
                            scale=0.5)
-        args = train_dit.parse_args([*DIT_ARGS, '--out', os.path.join(self.tmp, 'phase'), '--latent-cache', self.cache,
-                                     '--small-cache', small, '--small-steps', '3', '--small-batch', '5'])
+        args_list = [*DIT_ARGS, '--out', os.path.join(self.tmp, 'phase'), '--latent-cache', self.cache,
+                     '--small-cache', small, '--small-steps', '3', '--small-batch', '5']
+        args = train_dit.parse_args(args_list)
         trainer = train_dit.DitTrainer(self.cfg, args, torch.device('cpu'))
         first, last_small, full = (trainer.batch(step)['x0'] for step in (0, 2, 3))  # steps 0 and 3: bucket 1:1
         self.assertEqual(tuple(first.shape), (5, 4, 2, 4, 4))                  # 32² clips, --small-batch of them
@@ -99,6 +100,12 @@ class CpuTrainingTest(unittest.TestCase):
         self.assertEqual(last_small.shape[-2:], small_9_16.shape[-2:])         # step 2 (bucket 9:16) is small too
         self.assertEqual(tuple(full.shape), (3, 4, 2, 8, 8))                   # from step 3 on: 64² clips, --batch
         self.assertTrue(all(math.isfinite(trainer.train_on(trainer.batch(s), 1e-3)['loss']) for s in (0, 3)))
+        # --small-shift: the phase's σ are its own shift of the same uniform draws, the full-size steps keep theirs
+        shifted = train_dit.DitTrainer(self.cfg, train_dit.parse_args([*args_list, '--small-shift', '2']), torch.device('cpu'))
+        for step, shift in ((0, 2.0), (2, 2.0), (3, trainer.shift)):
+            u = trainer.batch(step)['sigma']
+            u = u / (trainer.shift - (trainer.shift - 1) * u)                  # undo the run's shift
+            self.assertTrue(torch.allclose(shifted.batch(step)['sigma'], shift * u / (1 + (shift - 1) * u), atol=1e-6))
 
     def test_probe_picks_the_faster_precision(self):
         probe = train_common.probe_cpu(seconds=0.2, n=256)

@@ -84,9 +84,11 @@ case "${1:-}" in
       --shards "${SHARDS:-400}" --clips-per-shard 32 --frames 8 --scale 0.5 --seed 1 ;;
   dit)
     # A low-resolution phase first (128 px clips, 64 tokens a window, 32 a step) while the learning rate
-    # is flat, then the 256 px clips (16 a step) while it decays: the budget table's plan.
+    # is flat, then the 256 px clips (16 a step) while it decays: the budget table's plan. The 128 px
+    # phase trains at σ shift 2.5 (SD3's shift ∝ √tokens: a quarter of the tokens), from step ~1150;
+    # before that it ran at the config's 5, which left 36 % of its draws at σ > 0.9 and no objects formed.
     exec "$PY" models/train/train_dit.py --config zoetrope-s --latent-cache "$STATE/latents" --out "$STATE/dit" \
-      --small-cache "$STATE/latents-128" --small-steps "${SMALL_STEPS:-3400}" --small-batch 32 \
+      --small-cache "$STATE/latents-128" --small-steps "${SMALL_STEPS:-3400}" --small-batch 32 --small-shift 2.5 \
       $(dit_start) --steps "${STEPS:-4800}" --batch 16 --lr 3e-4 --warmup 300 \
       --decay-start "${SMALL_STEPS:-3400}" --decay-end "${STEPS:-4800}" --ckpt-minutes 5 --log-every 50 ;;
   distill)

@@ -56,6 +56,10 @@ def add_dit_args(p):
     p.add_argument('--small-steps', type=int, default=0, help='length of the low-resolution phase, in steps')
     p.add_argument('--small-batch', type=int, default=None,
                    help='clips per step in the low-resolution phase (default: 2 x --batch; 1/4 of the tokens each)')
+    p.add_argument('--small-shift', type=float, default=None,
+                   help='σ shift of the low-resolution phase (default: --train-shift). A quarter of the tokens '
+                        'carry the same picture at a lower noise level, so a smaller shift (SD3: shift ∝ '
+                        '√tokens) spends the phase where its objects form rather than at pure noise')
     p.add_argument('--data-reuse', type=int, default=1,
                    help='steps that share one rendered, encoded batch (fresh noise, σ and masks each step)')
     return p
@@ -188,6 +192,13 @@ class DitTrainer:
         reuse = max(1, getattr(self.args, 'data_reuse', 1))
         return self.small_cache is not None and index * reuse < getattr(self.args, 'small_steps', 0)
 
+    def shift_at(self, index, split):
+        """The σ shift data batch `index` trains at: --small-shift in the low-resolution phase."""
+        small = getattr(self.args, 'small_shift', None)
+        if small and split == 'train' and self.in_small_phase(index):
+            return small
+        return self.shift
+
     def small_batch(self):
         return self.args.small_batch or 2 * self.args.batch
 
@@ -207,7 +218,7 @@ class DitTrainer:
         eps = torch.randn(x0.shape, generator=g).to(self.device)
         noisy_given = (torch.rand(b, generator=g) < 0.5).to(self.device)
         return {'x0': x0, 'ids': ids, 'tmask': tmask, 'mask': mask, 'modes': modes, 'captions': captions,
-                'sigma': shift_sigma(u, self.shift), 'eps': eps, 'noisy_given': noisy_given}
+                'sigma': shift_sigma(u, self.shift_at(step // reuse, split)), 'eps': eps, 'noisy_given': noisy_given}
 
     def losses(self, batch):
         x0, mask, eps = batch['x0'], batch['mask'], batch['eps']
@@ -255,7 +266,8 @@ class DitTrainer:
         a = self.args
         schedule = {'batch': a.batch, 'small_batch': self.small_batch() if self.small_cache else None,
                     'small_steps': getattr(a, 'small_steps', 0) if self.small_cache else 0,
-                    'data_reuse': max(1, getattr(a, 'data_reuse', 1))}
+                    'data_reuse': max(1, getattr(a, 'data_reuse', 1)), 'shift': self.shift,
+                    'small_shift': getattr(a, 'small_shift', None)}
         meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name'], 'schedule': schedule}
         if hasattr(self, 'run_seconds'):
             meta['machine_seconds'] = round(self.meta.get('machine_seconds', 0.0) + self.run_seconds, 1)
