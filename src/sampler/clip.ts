@@ -10,6 +10,19 @@ export interface ClipRequest {
   durationSeconds: number;
   aspect: AspectRatio;
   steps?: number;
+  /**
+   * A storyboard: the clip in timed segments, each with its own prompt (`prompt` is the first
+   * one's). Segment k starts at `at` seconds and runs until the next one starts; the last runs
+   * to durationSeconds. Each window is conditioned on its segment's prompt, with the window
+   * before it as context, and no window crosses from one segment into the next.
+   */
+  storyboard?: StoryboardSegment[];
+}
+
+export interface StoryboardSegment {
+  /** Seconds from the clip's start. */
+  at: number;
+  prompt: string;
 }
 
 /** Milliseconds per phase of a clip; their sum is about Clip.elapsedMs. */

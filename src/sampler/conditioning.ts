@@ -58,6 +58,8 @@ export interface ConditioningSetting extends ClipFormat {
   frames: number;
   /** The backend's VAE encoder; needed only when media is given. */
   encoder: FrameEncoder | undefined;
+  /** A storyboard's segments: the clip frame each starts at (given_frames.ts). */
+  segmentStarts?: readonly number[];
 }
 
 export interface Conditioning {
@@ -74,10 +76,10 @@ export interface Conditioning {
 }
 
 export async function openConditioning(media: GivenMedia, setting: ConditioningSetting): Promise<Conditioning> {
-  const { config, width, height, frames, encoder } = setting;
+  const { config, width, height, frames, encoder, segmentStarts } = setting;
   const chunk = config.chunk;
   if (!media.startImage && !media.endImage && !media.extend) {
-    const plan = planClip({ frames, windowFrames: chunk.latent_frames, contextFrames: chunk.context_latent_frames });
+    const plan = planClip({ frames, windowFrames: chunk.latent_frames, contextFrames: chunk.context_latent_frames, ...(segmentStarts && { segmentStarts }) });
     return { plan, earlierFrames: 0, prepare: async () => undefined, givenFrames: () => [] };
   }
   if (!encoder) throw new EngineError('model-unsupported', `${config.name} has no VAE encoder (vae_encoder.onnx), which starting from an image or a clip needs.`);
@@ -90,7 +92,7 @@ export async function openConditioning(media: GivenMedia, setting: ConditioningS
   const lead = Math.min(chunk.context_latent_frames, earlierFrames);
   const plan = planClip({
     frames, windowFrames: chunk.latent_frames, contextFrames: chunk.context_latent_frames,
-    lead, startImage: start !== null, endImage: end !== null,
+    lead, startImage: start !== null, endImage: end !== null, ...(segmentStarts && { segmentStarts }),
   });
 
   const latents = new Map<string, Float32Array<ArrayBuffer>>();

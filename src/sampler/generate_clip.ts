@@ -8,6 +8,11 @@
 // Given media (conditioning.ts) gives more frames the same way: a start or end image, or an
 // earlier clip's last frames for an extension, at the window positions given_frames.ts plans.
 //
+// A storyboard (ClipRequest.storyboard) conditions each window on its segment's prompt: each
+// prompt is encoded when its first window comes and released when the next segment begins, and
+// the plan keeps every window inside one segment (given_frames.ts), so the cut falls exactly on
+// the segment's first frame while that window still sees the frames before the cut as context.
+//
 // The loop is the same on every backend (clip_backend.ts): the WebGPU backend keeps latents in GPU
 // buffers, the WASM backend in CPU memory, and this file never looks inside either. It times each
 // phase (Clip.timings), so the VAE's share of a clip's time can be reported.
@@ -18,6 +23,7 @@ import type { Clip, ClipCallbacks, ClipRequest, ClipTimings, JobProgress, Phase 
 import type { ClipBackend } from './clip_backend.ts';
 import { previewFrame } from './latent_preview.ts';
 import { openConditioning, type GivenMedia } from './conditioning.ts';
+import { segmentStartFrames } from './given_frames.ts';
 
 // Rough shares of a window's time, for the progress bar: denoising dominates.
 const DENOISE_SHARE = 0.8;
@@ -60,8 +66,14 @@ export async function generateClip<Text, Latents>(
   // Given media (start and end images, a clip to extend) and the window plan that places them;
   // a bad file fails here, before any model work.
   const newFrames = windowPlan(request.durationSeconds, fps, config.chunk.latent_frames, config.chunk.context_latent_frames).frames;
+  const segments = request.storyboard ?? [{ at: 0, prompt: request.prompt }];
+  const segmentStarts = segmentStartFrames(segments, fps);
   const conditioning = await timed(timings, 'given', () =>
-    openConditioning(given, { config, width, height, fps, frames: newFrames, encoder: backend.encoder }));
+    openConditioning(given, { config, width, height, fps, frames: newFrames, encoder: backend.encoder, ...(request.storyboard && { segmentStarts }) })
+      .catch((error: unknown) => {
+        // The request check refuses such storyboards first; this is the plan's own guard.
+        throw error instanceof RangeError ? new EngineError('bad-request', `This storyboard cannot be made: ${error.message}.`) : error;
+      }));
   const { earlierFrames } = conditioning;
   const plan = { windows: conditioning.plan.windows.length, frames: newFrames };
   const frameCount = earlierFrames + newFrames;
@@ -73,7 +85,10 @@ export async function generateClip<Text, Latents>(
 
   await report('text', 0);
   const writer = await timed(timings, 'encode', () => Mp4Writer.open({ width, height, fps }));
+  // The prompt of the segment being made (its index), encoded when its first window comes.
   let prompt: Awaited<ReturnType<typeof runner.encodePrompt>> | null = null;
+  let promptSegment = -1;
+  const unknownWords = new Set<string>();
   let previous: Latents | null = null;
   let emitted = 0;
   try {
@@ -83,12 +98,20 @@ export async function generateClip<Text, Latents>(
       emitted += 1;
       await report('encoding', 0, emitted);
     }, signal));
-    prompt = await timed(timings, 'text', () => runner.encodePrompt(request.prompt));
-    const text = prompt.text;
     // Denoising previews when the page asks for them and the backend can make them.
     const colourMap = callbacks.onPreview && backend.previewColourMap ? await backend.previewColourMap() : null;
     for (let w = 0; w < plan.windows; w++) {
       throwIfCancelled(signal);
+      const window = conditioning.plan.windows[w]!;
+      const segment = segmentOf(segmentStarts, window.start + window.emitFrom);
+      if (segment !== promptSegment) {
+        if (prompt) runner.releasePrompt(prompt.text);
+        prompt = null;
+        prompt = await timed(timings, 'text', () => runner.encodePrompt(segments[segment]!.prompt));
+        promptSegment = segment;
+        for (const word of prompt.unknownWords) unknownWords.add(word);
+      }
+      const text = prompt!.text;
       const spec = {
         seed: request.seed,
         frames: config.chunk.latent_frames,
@@ -98,7 +121,6 @@ export async function generateClip<Text, Latents>(
         firstStream: w * (steps + 1),
         given: conditioning.givenFrames(w),
       };
-      const window = conditioning.plan.windows[w]!;
       const context: { latents: Latents; frames: number } | undefined = previous ? { latents: previous, frames: window.context } : undefined;
       const latents: Latents = await timed(timings, 'denoise', () =>
         runner.sampleWindow(text, spec, context, {
@@ -141,7 +163,7 @@ export async function generateClip<Text, Latents>(
     await report('done', 1, frameCount);
     return {
       mp4, codec: writer.codec, width, height, fps, frameCount, elapsedMs: performance.now() - started,
-      unknownWords: prompt.unknownWords, backend: name, timings, ...(earlierFrames > 0 && { earlierFrames }),
+      unknownWords: [...unknownWords], backend: name, timings, ...(earlierFrames > 0 && { earlierFrames }),
       ...(windowPeaks.length > 0 ? { peakLiveBytesPerWindow: windowPeaks } : {}),
     };
   } finally {
@@ -149,6 +171,13 @@ export async function generateClip<Text, Latents>(
     if (prompt) runner.releasePrompt(prompt.text);
     writer.abort();
   }
+}
+
+/** The segment whose frames include clip frame `frame`: the last one starting at or before it. */
+function segmentOf(starts: readonly number[], frame: number): number {
+  let segment = 0;
+  while (segment + 1 < starts.length && starts[segment + 1]! <= frame) segment += 1;
+  return segment;
 }
 
 /**

@@ -12,6 +12,12 @@
 //                  back so that it ends exactly there (taking more context from the window before),
 //                  instead of running past the end and being cut to length. A clip shorter than
 //                  one window gives it inside window 0; that window's frames after it are dropped.
+// A storyboard (segmentStarts) adds one rule: no window crosses from one segment into the next.
+// Every later window that would run past its segment's last frame is moved back to end exactly
+// there, as the end image's window is, taking more context from the window before; the next
+// segment's first window then starts `context` frames before the cut. So a segment's frames
+// depend only on the segments before it and itself: changing or adding a later segment leaves
+// the earlier ones as they were (with the same seed). Window 0 must fit in the first segment.
 // Pure TypeScript, unit-tested in Node.
 
 /** Where a given frame's latent comes from. */
@@ -49,27 +55,36 @@ export interface PlanRequest {
   lead?: number;
   startImage?: boolean;
   endImage?: boolean;
+  /**
+   * A storyboard's segments: the clip position of each segment's first frame, ascending, from 0.
+   * Every segment's windows end on its last frame (the clip's last segment too).
+   */
+  segmentStarts?: readonly number[];
 }
 
-export function planClip({ frames, windowFrames, contextFrames, lead = 0, startImage = false, endImage = false }: PlanRequest): ClipPlan {
+export function planClip({ frames, windowFrames, contextFrames, lead = 0, startImage = false, endImage = false, segmentStarts }: PlanRequest): ClipPlan {
   if (!(Number.isInteger(frames) && frames >= 1)) throw new RangeError(`a clip makes at least one frame (got ${frames})`);
   if (!(contextFrames >= 0 && contextFrames < windowFrames)) throw new RangeError('the chunk contract needs 0 ≤ context < window frames');
   if (!(lead >= 0 && lead < windowFrames)) throw new RangeError(`${lead} lead frames leave no room in a window of ${windowFrames}`);
   if (lead > 0 && startImage) throw new RangeError('a clip starts either from an image or from an earlier clip, not both');
   if (startImage && endImage && frames < 2) throw new RangeError('a start and an end image need a clip of at least two frames');
+  const segmentEnds = segmentStarts ? segmentEndsOf(segmentStarts, frames, windowFrames, lead) : [frames];
 
   const windows: PlannedWindow[] = [];
   let start = 0 - lead; // not −0 when lead is 0
   let covered = 0; // clip positions [0, covered) are planned already
   for (let w = 0; covered < frames; w++) {
     let context = 0;
+    const segmentEnd = segmentEnds.find((end) => end > covered)!;
     if (w > 0) {
       start = covered - contextFrames;
-      // The last window ends on the end image: moved back, with more context.
-      if (endImage && start + windowFrames >= frames) start = frames - windowFrames;
+      // The last window ends on the end image, a storyboard's window on its segment's last
+      // frame: moved back, with more context.
+      const alignedEnd = segmentStarts ? segmentEnd : endImage ? frames : null;
+      if (alignedEnd !== null && start + windowFrames >= alignedEnd) start = alignedEnd - windowFrames;
       context = covered - start;
     }
-    const end = Math.min(start + windowFrames, frames);
+    const end = Math.min(start + windowFrames, segmentEnd);
     const given: PlannedWindow['given'] = [];
     if (w === 0) {
       for (let i = 0; i < lead; i++) given.push({ position: i, source: { kind: 'lead', index: i } });
@@ -80,6 +95,26 @@ export function planClip({ frames, windowFrames, contextFrames, lead = 0, startI
     covered = end;
   }
   return { frames, windows };
+}
+
+/**
+ * The first clip frame of each storyboard segment: round(at · fps), as the clip's own length is
+ * round(seconds · fps). The request check (worker/storyboard.mjs) counts frames the same way.
+ */
+export function segmentStartFrames(segments: readonly { at: number }[], fps: number): number[] {
+  return segments.map((s) => Math.round(s.at * fps));
+}
+
+/** Where each segment ends (its next one's start, the clip's end last), after checking the starts. */
+function segmentEndsOf(starts: readonly number[], frames: number, windowFrames: number, lead: number): number[] {
+  if (lead > 0) throw new RangeError('a storyboard does not continue an earlier clip');
+  if (starts[0] !== 0) throw new RangeError(`a storyboard's first segment starts at frame 0 (got ${starts[0]})`);
+  const ends = [...starts.slice(1), frames];
+  starts.forEach((start, k) => {
+    if (!(Number.isInteger(start) && ends[k]! > start)) throw new RangeError(`storyboard segment ${k + 1} (frames ${start}‥${ends[k]}) has no frames`);
+  });
+  if (ends.length > 1 && ends[0]! < windowFrames) throw new RangeError(`a storyboard's first segment needs a whole window (${windowFrames} frames), not ${ends[0]}`);
+  return ends;
 }
 
 /** The (F, H, W) mask of a window of `frames` latent frames: 1 on the context and the given positions. */

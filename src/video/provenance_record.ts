@@ -13,4 +13,15 @@ export interface Provenance {
   settings: Record<string, string | number | boolean>;
   /** ISO 8601, UTC. */
   createdAt: string;
+  /**
+   * A storyboard's segments, in order, each with its times in seconds and its prompt (then
+   * `prompt` is the whole storyboard in one line). Absent for a clip made from one prompt.
+   */
+  segments?: ProvenanceSegment[];
+}
+
+export interface ProvenanceSegment {
+  from: number;
+  to: number;
+  prompt: string;
 }

@@ -7,6 +7,7 @@ import { normalizePrompt } from '../model/prompt_text.mjs';
 import { addProvenance, type Provenance } from '../video/provenance.ts';
 import type { Clip, GenerateRequest, ModelInfo } from './api.ts';
 import { asEngineError } from './errors.ts';
+import { storyboardSummary } from './storyboard.mjs';
 
 export const GENERATOR = `Zoetrope ${version}`;
 
@@ -18,7 +19,7 @@ export const GENERATOR = `Zoetrope ${version}`;
 export function clipProvenance(request: GenerateRequest, clip: Clip, model: ModelInfo, now = new Date()): Provenance {
   const settings: Provenance['settings'] = {};
   for (const [key, value] of Object.entries(request)) {
-    if (key === 'prompt' || key === 'seed' || value === undefined || value === null) continue;
+    if (key === 'prompt' || key === 'seed' || key === 'storyboard' || value === undefined || value === null) continue;
     settings[key] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : 'given';
   }
   const sampler = model.config.sampler as { steps?: unknown } | undefined;
@@ -26,14 +27,19 @@ export function clipProvenance(request: GenerateRequest, clip: Clip, model: Mode
   Object.assign(settings, { width: clip.width, height: clip.height, fps: clip.fps, frameCount: clip.frameCount, codec: clip.codec });
   // The backend that ran, not the one asked for ('auto').
   if (clip.backend) settings.backend = clip.backend;
+  // A storyboard: every segment's prompt with its times, and the whole of it as the one-line
+  // prompt that players show in the comment.
+  const board = request.storyboard;
+  const segments = board?.map(({ at, prompt }, k) => ({ from: at, to: board[k + 1]?.at ?? request.durationSeconds, prompt }));
   return {
     aiGenerated: true,
     generator: GENERATOR,
     model: { name: model.name, version: model.version },
     seed: request.seed,
-    prompt: request.prompt,
+    prompt: board ? storyboardSummary(board, request.durationSeconds) : request.prompt,
     settings,
     createdAt: now.toISOString(),
+    ...(segments && { segments }),
   };
 }
 

@@ -14,6 +14,7 @@
 // Plain JavaScript with JSDoc types, so the command line (plain Node) runs the same code.
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { refusalMessage } from './prompt_filter.mjs';
+import { storyboardProblems } from './storyboard.mjs';
 
 export const ASPECT_RATIOS = /** @type {const} */ (['16:9', '1:1', '9:16']);
 /** Short sides (px) of the resolution tiers the app knows. */
@@ -37,17 +38,18 @@ const FORBIDDEN_IN_PROMPT = /[\u0000-\u001f\u007f-\u009f<>]/;
  * @property {Readonly<Record<string, readonly number[]>>} shortSides Short sides (px) it makes, per aspect ratio.
  * @property {number | null} frameRate Frames per second; the shortest clip is one frame. Null: any model.
  * @property {number | null} defaultSteps Its own step count, used when a request gives none.
+ * @property {number | null} [windowFrames] Frames one window makes (chunk.latent_frames): a storyboard's first segment needs one. Null or absent: any model.
  */
 
 /**
- * @typedef {'prompt' | 'durationSeconds' | 'seed' | 'steps' | 'aspect' | 'shortSide' | 'backend'} RequestField
+ * @typedef {'prompt' | 'durationSeconds' | 'seed' | 'steps' | 'aspect' | 'shortSide' | 'backend' | 'storyboard'} RequestField
  * @typedef {{ field: RequestField, code: 'bad-request' | 'prompt-refused', message: string }} RequestProblem
- * @typedef {Partial<Record<Exclude<RequestField, 'prompt'>, string>>} FieldNames
+ * @typedef {Partial<Record<Exclude<RequestField, 'prompt' | 'storyboard'>, string>>} FieldNames
  */
 
 /**
  * The parts of a model config (models/configs/*.json) the limits come from.
- * @typedef {{ name?: unknown, latent?: { aspect_buckets?: Partial<Record<string, unknown>>, frame_rate?: unknown }, sampler?: { steps?: unknown } }} LimitsConfig
+ * @typedef {{ name?: unknown, latent?: { aspect_buckets?: Partial<Record<string, unknown>>, frame_rate?: unknown }, sampler?: { steps?: unknown }, chunk?: { latent_frames?: unknown } }} LimitsConfig
  */
 
 /** @type {RequestLimits} */
@@ -57,6 +59,7 @@ export const ANY_MODEL = Object.freeze({
   shortSides: Object.fromEntries(ASPECT_RATIOS.map((aspect) => [aspect, SHORT_SIDES])),
   frameRate: null,
   defaultSteps: null,
+  windowFrames: null,
 });
 
 /**
@@ -76,12 +79,14 @@ export function requestLimits(config) {
   }
   const rate = config.latent?.frame_rate;
   const steps = config.sampler?.steps;
+  const window = config.chunk?.latent_frames;
   return {
     model: typeof config.name === 'string' ? config.name : 'this model',
     aspects: ASPECT_RATIOS.filter((aspect) => aspect in shortSides),
     shortSides,
     frameRate: typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : null,
     defaultSteps: typeof steps === 'number' && Number.isInteger(steps) && steps >= MIN_STEPS && steps <= MAX_STEPS ? steps : null,
+    windowFrames: typeof window === 'number' && Number.isInteger(window) && window > 0 ? window : null,
   };
 }
 
@@ -165,7 +170,7 @@ function durationOk(seconds, limits) {
 /**
  * Everything wrong with a request, one problem per field, in the order of the fields; empty when
  * it may run. `names` renames fields in the messages (the CLI says --seconds, not "The duration").
- * @param {{ prompt?: unknown, durationSeconds?: unknown, seed?: unknown, steps?: unknown, aspect?: unknown, shortSide?: unknown, backend?: unknown }} request
+ * @param {{ prompt?: unknown, durationSeconds?: unknown, seed?: unknown, steps?: unknown, aspect?: unknown, shortSide?: unknown, backend?: unknown, storyboard?: unknown }} request
  * @param {RequestLimits} limits
  * @param {FieldNames} [names]
  * @returns {RequestProblem[]}
@@ -173,7 +178,7 @@ function durationOk(seconds, limits) {
 export function requestProblems(request, limits, names = {}) {
   /** @type {RequestProblem[]} */
   const problems = [];
-  /** @param {Exclude<RequestField, 'prompt'>} field @param {string} rule @param {unknown} value */
+  /** @param {Exclude<RequestField, 'prompt' | 'storyboard'>} field @param {string} rule @param {unknown} value */
   const bad = (field, rule, value) =>
     problems.push({ field, code: 'bad-request', message: `${names[field] ?? FIELD_NAMES[field]} must be ${rule} (got ${shown(value)}).` });
 
@@ -197,6 +202,12 @@ export function requestProblems(request, limits, names = {}) {
   const backend = request.backend;
   if (backend !== undefined && !(typeof backend === 'string' && /** @type {readonly string[]} */ (BACKEND_CHOICES).includes(backend))) {
     bad('backend', `one of ${BACKEND_CHOICES.join(', ')}`, backend);
+  }
+  // A storyboard: every segment's prompt by the prompt's rule, its times against the duration.
+  if (request.storyboard !== undefined) {
+    for (const { message, code } of storyboardProblems(request.storyboard, request.durationSeconds, limits, promptProblem, request.prompt)) {
+      problems.push({ field: 'storyboard', code, message });
+    }
   }
   return problems;
 }

@@ -45,7 +45,16 @@ export function validateGenerate(request: GenerateRequest, limits: RequestLimits
   if (request.image !== undefined && request.extend !== undefined) {
     throw badRequest('Start from an image or extend a clip, not both: an extended clip starts where the earlier one ends.');
   }
-  return { ...request, prompt: normalizePrompt(request.prompt) };
+  // A storyboard is extended by adding a segment and making it again (the same seed gives the
+  // earlier segments again), so it never continues another clip's frames.
+  if (request.storyboard !== undefined && request.extend !== undefined) {
+    throw badRequest('A storyboard is extended by adding a segment to it, not by continuing a clip: remove the clip to extend.');
+  }
+  return {
+    ...request,
+    prompt: normalizePrompt(request.prompt),
+    ...(request.storyboard && { storyboard: request.storyboard.map(({ at, prompt }) => ({ at, prompt: normalizePrompt(prompt) })) }),
+  };
 }
 
 /** A given file: a Blob or a byte array, not empty (absent is fine). */

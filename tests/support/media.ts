@@ -41,6 +41,14 @@ export function decodeFrameRgb(file: string, index: number): Buffer {
   );
 }
 
+/** Decodes every frame with ffmpeg, in order, each as packed RGB24 of width × height. */
+export function decodeAllFramesRgb(file: string, width: number, height: number): Buffer[] {
+  const all = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 256 * 1024 * 1024 });
+  const size = width * height * 3;
+  if (all.length % size !== 0) throw new Error(`${file} decoded to ${all.length} bytes, not whole ${width}×${height} frames`);
+  return Array.from({ length: all.length / size }, (_, i) => all.subarray(i * size, (i + 1) * size));
+}
+
 /** Mean RGB over a rectangle of a packed RGB24 image. */
 export function meanRgb(
   rgb: Buffer,
