@@ -64,7 +64,9 @@ export async function generateClips(manifestUrl: string, requests: ClipRequest[]
         });
         runs.push({ clip, mp4: Array.from(new Uint8Array(await mp4.arrayBuffer())), frameHashes, progress, ...(keepFrames ? { frames } : {}) });
       } catch (error) {
-        runs.push({ error: `${(error as { code?: string }).code}: ${(error as Error).message}` });
+        const { code, detail } = error as { code?: string; detail?: string };
+        // The detail (the underlying error) says why an 'internal' failure happened; the message alone does not.
+        runs.push({ error: `${code}: ${(error as Error).message}${code === 'internal' && detail ? ` (${detail})` : ''}` });
       }
     }
     return { runs };
