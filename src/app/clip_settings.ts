@@ -89,7 +89,10 @@ export function promptWithStyle(prompt: string, style: string): string {
   return style === 'none' || style === '' || text === '' ? text : `${text}, ${style}`;
 }
 
-/** What the engine is asked for; the style is already in the prompt, so it is not sent twice. */
+/**
+ * What the engine is asked for; the style is already in the prompt (in every segment's prompt of
+ * a storyboard), so it is not sent twice.
+ */
 export function generateRequest(settings: ClipSettings): GenerateRequest {
   return {
     prompt: promptWithStyle(settings.prompt, settings.style),
@@ -98,5 +101,8 @@ export function generateRequest(settings: ClipSettings): GenerateRequest {
     aspect: settings.aspect,
     shortSide: settings.shortSide,
     steps: settings.steps,
+    ...(settings.storyboard && {
+      storyboard: settings.storyboard.map(({ at, prompt }) => ({ at, prompt: promptWithStyle(prompt, settings.style) })),
+    }),
   };
 }

@@ -27,5 +27,10 @@ export function settingsProblems(settings: UncheckedSettings, limits: RequestLim
 
 /** The settings a clip is made and recorded with: the prompt as every check reads it. */
 export function settingsToRun(settings: ClipSettings): ClipSettings {
-  return { ...settings, prompt: normalizePrompt(settings.prompt) };
+  const { storyboard, ...rest } = settings;
+  return {
+    ...rest,
+    prompt: normalizePrompt(settings.prompt),
+    ...(storyboard && { storyboard: storyboard.map(({ at, prompt }) => ({ at, prompt: normalizePrompt(prompt) })) }),
+  };
 }

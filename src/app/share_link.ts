@@ -9,6 +9,7 @@
 import type { ClipOrigin } from '../store/history.ts';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { ANY_MODEL, decimalFromText, type RequestLimits } from '../worker/request_check.mjs';
+import { parseStoryboardText, storyboardText } from '../worker/storyboard.mjs';
 import type { ClipSettings } from './clip_settings.ts';
 import { settingsProblems, type UncheckedSettings } from './settings_check.ts';
 
@@ -42,6 +43,7 @@ const FIELDS = {
   g: 'guidance',
   m: 'model name',
   mv: 'model version',
+  sb: 'storyboard',
 } as const;
 type Field = keyof typeof FIELDS;
 const REQUIRED: readonly Field[] = ['v', 'p', 'd', 'a', 'r', 'st', 's', 'n', 'm', 'mv'];
@@ -64,6 +66,8 @@ export function encodeShareLink(pageUrl: string, shared: SharedClip): string {
   if (settings.guidance !== null) params.set('g', String(settings.guidance));
   params.set('m', model.name);
   params.set('mv', model.version);
+  // A storyboard as its text ("0–4 s: …" a line), read back by the same parser as the CLI's files.
+  if (settings.storyboard) params.set('sb', storyboardText(settings.storyboard, settings.durationSeconds));
   const url = new URL(pageUrl);
   url.hash = params.toString();
   return url.href;
@@ -126,6 +130,19 @@ export function decodeShareLink(fragment: string, limits: RequestLimits = ANY_MO
     steps: decimalFromText(get('n')),
     guidance: params.has('g') ? decimalFromText(get('g')) : null,
   };
+  if (params.has('sb')) {
+    // The storyboard's text through the one parser; its segments then through the form's check
+    // with the rest (times against the duration, every segment's prompt by the prompt's rule).
+    const parsed = parseStoryboardText(get('sb'));
+    if (!parsed.ok) errors.push(...parsed.errors.map((error) => `The storyboard: ${error}`));
+    else {
+      const { segments, endSeconds } = parsed.storyboard;
+      if (endSeconds !== null && endSeconds !== settings.durationSeconds) {
+        errors.push(`The storyboard ends at ${endSeconds} s but the link's duration is ${shorten(get('d'))} s.`);
+      }
+      settings.storyboard = segments;
+    }
+  }
   errors.push(...settingsProblems(settings, limits));
   const name = get('m');
   const version = get('mv');

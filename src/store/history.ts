@@ -20,6 +20,11 @@ export interface ClipSettings {
   steps: number;
   /** Guidance scale, or null for models that sample without guidance. */
   guidance: number | null;
+  /**
+   * A storyboard (worker/storyboard.mjs): segment starts in seconds and their prompts, without
+   * the style word; `prompt` is then the first segment's. Absent for a clip from one prompt.
+   */
+  storyboard?: { at: number; prompt: string }[];
 }
 
 export interface ClipFacts {

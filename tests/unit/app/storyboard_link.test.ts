@@ -1,0 +1,73 @@
+// A storyboard through the create form and share links: the box's text becomes the settings, a
+// link carries them and opens to the same settings, and a bad storyboard in a link is refused
+// with the parser's and the request check's reasons.
+import { describe, expect, it } from 'vitest';
+import { generateRequest, type ClipSettings } from '../../../src/app/clip_settings.ts';
+import { decodeShareLink, encodeShareLink } from '../../../src/app/share_link.ts';
+import { settingsToRun } from '../../../src/app/settings_check.ts';
+import { extendedStoryboardText, storyboardBoxFor, withStoryboard } from '../../../src/app/storyboard_form.ts';
+import { parseStoryboardText } from '../../../src/worker/storyboard.mjs';
+
+const plain: ClipSettings = { prompt: 'ignored', durationSeconds: 6, aspect: '16:9', shortSide: 64, style: 'pixel art', seed: 42, steps: 2, guidance: null };
+const TEXT = '0–1 s: a red ball rolls right\n1–2 s: it bounces on a sunset\n2–3 s: a blue star joins it';
+
+function boarded(text = TEXT): ClipSettings {
+  const result = withStoryboard(plain, true, text);
+  if (!result.ok) throw new Error(result.errors.join(' '));
+  return settingsToRun(result.settings);
+}
+
+describe('a storyboard in the form', () => {
+  it('becomes settings: the first prompt, the last end as duration, the style on every segment in the request', () => {
+    const settings = boarded();
+    expect(settings).toMatchObject({ prompt: 'a red ball rolls right', durationSeconds: 3, storyboard: [{ at: 0 }, { at: 1 }, { at: 2 }] });
+    const request = generateRequest(settings);
+    expect(request.prompt).toBe('a red ball rolls right, pixel art');
+    expect(request.storyboard!.map((s) => s.prompt)).toEqual(['a red ball rolls right, pixel art', 'it bounces on a sunset, pixel art', 'a blue star joins it, pixel art']);
+    // Without an end on the last line, the duration setting ends it; off, there is no storyboard.
+    expect(boarded('0: a\n2: b').durationSeconds).toBe(6);
+    const off = withStoryboard(settings, false, TEXT);
+    expect(off.ok && off.settings.storyboard).toBeUndefined();
+    expect(withStoryboard(plain, true, '0–4 s: a\n3–8 s: b')).toEqual({ ok: false, errors: ['The storyboard: Segments 1 and 2 overlap: segment 1 runs to 4 s but segment 2 starts at 3 s.'] });
+  });
+
+  it('fills the box again from settings, and Extend adds a line after the last segment', () => {
+    const settings = boarded();
+    expect(storyboardBoxFor(settings, 'old')).toEqual({ enabled: true, text: TEXT });
+    expect(storyboardBoxFor(plain, 'old')).toEqual({ enabled: false, text: 'old' });
+    const extended = `${extendedStoryboardText({ ...settings, storyboard: settings.storyboard! })}a green square spins`;
+    expect(extended).toBe(`${TEXT}\n3–7 s: a green square spins`);
+    expect(parseStoryboardText(extended).ok).toBe(true);
+  });
+});
+
+describe('a storyboard in a share link', () => {
+  const shared = { settings: boarded(), model: { name: 'tiny-test', version: '1' } };
+  const link = encodeShareLink('https://example.org/', shared);
+  const withSb = (sb: string, d = '3') => {
+    const params = new URLSearchParams(new URL(link).hash.slice(1));
+    params.set('sb', sb);
+    params.set('d', d);
+    return `#${params.toString()}`;
+  };
+  const errorsOf = (fragment: string) => {
+    const result = decodeShareLink(fragment);
+    expect(result.ok).toBe(false);
+    return result.ok ? [] : result.errors;
+  };
+
+  it('round-trips: the link opens to the same settings, segments included', () => {
+    expect(new URL(link).hash).toContain('&sb=0%E2%80%931+s%3A+a+red+ball+rolls+right%0A1%E2%80%932+s');
+    expect(decodeShareLink(new URL(link).hash)).toEqual({ ok: true, shared });
+  });
+
+  it('refuses overlapping or empty segments, markup, a mismatched end, and a prompt that is not the first segment', () => {
+    expect(errorsOf(withSb('0–2 s: a red ball rolls right\n1–3 s: b'))).toEqual(['The storyboard: Segments 1 and 2 overlap: segment 1 runs to 2 s but segment 2 starts at 1 s.']);
+    expect(errorsOf(withSb('0–1 s: a red ball rolls right\n1–1 s: b\n1–3 s: c'))[0]).toBe('The storyboard: Segment 2 (line 2) is empty: it ends at 1 s, not after it starts at 1 s.');
+    expect(errorsOf(withSb('0–1 s: a red ball rolls right\n1–3 s: <img src=x onerror=alert(1)>'))).toEqual([
+      'Segment 2 ("<img src=x onerror=alert…"): The prompt contains markup or control characters (such as < or >), which prompts never need.',
+    ]);
+    expect(errorsOf(withSb(TEXT, '4'))).toEqual(['The storyboard ends at 3 s but the link\'s duration is 4 s.']);
+    expect(errorsOf(withSb('0–1 s: something else\n1–3 s: b'))).toEqual(["A storyboard request's prompt must be its first segment's prompt."]);
+  });
+});
