@@ -4,13 +4,28 @@
 //
 //   npm run bench                # the tiny test model's shapes
 //   npm run bench -- --size s    # zoetrope-s shapes (~1k tokens): minutes per forward on SwiftShader
+//   npm run bench -- --clip      # whole clips with the shipped model, WASM and WebGPU (clip.mjs)
+//
+//   npm run bench -- --wan       # Wan 2.1 1.3B: one full-width block at 480p in Node + Dawn (tests/bench/wan/)
 //
 // Not part of `npm test`: speed targets are reported here, never asserted.
+import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { BASE_ARGS, findChromium, WEBGPU_ARG } from '../support/chromium.mjs';
 import { measurePeers, peerTable } from './peers.mjs';
+
+if (process.argv.includes('--clip')) {
+  await import('./clip.mjs');
+  process.exit(0);
+}
+
+if (process.argv.includes('--wan')) {
+  const env = { ...process.env, ZOETROPE_WAN_SMOKE: process.argv.includes('--smoke') ? '1' : '0' };
+  const run = spawnSync('npx', ['vitest', 'run', '-c', 'tests/bench/wan/vitest.config.ts', '--disable-console-intercept'], { stdio: 'inherit', env });
+  process.exit(run.status ?? 1);
+}
 
 const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'tiny';
 const configName = size === 's' ? 'zoetrope-s' : 'tiny-test';
