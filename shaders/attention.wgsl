@@ -27,8 +27,14 @@
 // valid key at all, l stays 0 and the output is 0 instead of 0/0.
 //
 // Query positions. Query i sits at absolute position q_offset + i of the key/value sequence
-// (queries may attend over a longer KV buffer than themselves, e.g. a KV cache). No causal mask is
-// applied; the position only matters to the bias.
+// (queries may attend over a longer KV buffer than themselves, e.g. a KV cache).
+//
+// Causal by chunk (chunk_tokens > 0; 0 turns it off). Self-Forcing's video is made chunk after
+// chunk of latent frames: attention is bidirectional inside a chunk and sees earlier chunks but no
+// later one. So the query at position p sees the keys j < (⌊p / chunk_tokens⌋ + 1)·chunk_tokens
+// (and < kv_valid). A workgroup visits keys up to the end its last query sees; within a tile, each
+// row masks the keys past its own end like padding (p = 0). A row that sees no key of a tile keeps
+// its running maximum and sum (tile maximum stays NO_SCORE_YET, so the rescale is e^0 = 1).
 //
 // Bias (HAS_BIAS). A table per head indexed by the relative position δ = j − (q_offset + i):
 // bias[h · bias_len + clamp(bias_center + δ, 0, bias_len − 1)]. For T5's relative position bias the
@@ -68,6 +74,8 @@ struct Params {
   bias_len: u32,
   bias_center: u32,
   scale: f32,
+  /** Tokens per chunk of the causal-by-chunk mask; 0: no mask (every valid key is seen). */
+  chunk_tokens: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -107,12 +115,21 @@ fn relative_bias(head: u32, query: u32, key: u32) -> f32 {
   return f32(bias[head * params.bias_len + u32(entry)]);
 }
 
+/** Keys the query at absolute position `position` sees: all valid ones, or up to the end of its chunk. */
+fn visible_keys(position: u32, keys: u32) -> u32 {
+  if (params.chunk_tokens == 0u) { return keys; }
+  return min(keys, (position / params.chunk_tokens + 1u) * params.chunk_tokens);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn attention(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) thread: u32) {
   let head = group.y;
   let first_query = group.x * BLOCK_Q;
   let head_offset = head * HEAD_DIM;
-  let keys = min(params.kv_valid, params.lk);
+  let all_keys = min(params.kv_valid, params.lk);
+  // The last query of the block sees the most keys (chunks only grow along the sequence).
+  let last_query = min(first_query + BLOCK_Q, params.lq) - 1u;
+  let keys = visible_keys(params.q_offset + last_query, all_keys);
 
   // Queries, pre-scaled; rows past Lq are zeros (computed like the others, never stored).
   for (var e = thread; e < BLOCK_Q * VEC4_PER_ROW; e += WORKGROUP_SIZE) {
@@ -163,8 +180,9 @@ fn attention(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_inde
     workgroupBarrier();
 
     // Online softmax update, one invocation per query row.
-    let valid_in_tile = min(BLOCK_K, keys - first_key);
     for (var row = thread; row < BLOCK_Q; row += WORKGROUP_SIZE) {
+      let row_keys = visible_keys(params.q_offset + first_query + row, all_keys);
+      let valid_in_tile = min(BLOCK_K, max(row_keys, first_key) - first_key);
       var tile_max = NO_SCORE_YET;
       for (var j = 0u; j < valid_in_tile; j++) {
         tile_max = max(tile_max, probabilities[row * BLOCK_K + j]);

@@ -6,19 +6,32 @@
 // default, and Wan's 1.3 B text embedding alone is 2 GiB) is uploaded as blocks of whole rows,
 // each in its own buffer; the matmul writes each block's columns of the output (nOffset), and the
 // embedding gather reads each block's rows.
+import { quantizeRowsInt8, wordsPerRow } from '../gpu/int8.ts';
 import { tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
-import type { WeightSet } from './weights.ts';
+import type { Int8Matrix } from './layers.ts';
+import type { LoadDtype, TensorInfo } from './weights.ts';
+
+/**
+ * Where weights come from: a WeightSet of safetensors in memory, or a checkpoint read piece by
+ * piece from Blobs (checkpoint/staged_tensors.ts), whose tensors are staged before they are asked for.
+ */
+export interface TensorSource {
+  readonly names: string[];
+  info(name: string): Pick<TensorInfo, 'shape'>;
+  load(name: string, dtype: LoadDtype): Float32Array | Uint16Array;
+}
 
 export class GpuWeights {
   private readonly uploaded = new Map<string, Tensor>();
   private bytes = 0;
 
   private readonly matrices = new Map<string, Tensor[]>();
+  private readonly int8Matrices = new Map<string, Int8Matrix>();
   private readonly maxBindingBytes: number;
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly weights: WeightSet,
+    private readonly weights: TensorSource,
     /** Largest binding; defaults to the device's limit (tests pass a small one to force splits). */
     maxBindingBytes?: number,
     /** Prefix of every name in this set (e.g. '' for a DiT file). */
@@ -64,7 +77,32 @@ export class GpuWeights {
     return blocks;
   }
 
-  private upload(label: string, data: Float32Array | Uint16Array, shape: readonly number[], dtype: DType): Tensor {
+  /**
+   * The Linear weight `name` (out, in) quantized to int8 with a scale per row (src/gpu/int8.ts),
+   * in blocks of whole rows that each fit a binding; the f32 scales of all rows in one buffer.
+   */
+  int8Matrix(name: string): Int8Matrix {
+    let matrix = this.int8Matrices.get(name);
+    if (!matrix) {
+      const full = this.prefix + name;
+      const [rows, ...rest] = this.weights.info(full).shape as [number, ...number[]];
+      const columns = rest.reduce((a, b) => a * b, 1);
+      const { packed, scales } = quantizeRowsInt8(this.weights.load(full, 'f32'), rows, columns);
+      const words = wordsPerRow(columns);
+      const rowsPerBlock = Math.max(1, Math.floor(this.maxBindingBytes / (words * 4)));
+      const int8: Tensor[] = [];
+      for (let first = 0; first < rows; first += rowsPerBlock) {
+        const count = Math.min(rowsPerBlock, rows - first);
+        // u32 words: 'f32' only sizes the tensor's 4-byte elements.
+        int8.push(this.upload(`${full}[${first}:${first + count}] int8`, packed.subarray(first * words, (first + count) * words), [count, words], 'f32'));
+      }
+      matrix = { int8, scales: this.upload(`${full} scales`, scales, [rows], 'f32'), columns };
+      this.int8Matrices.set(name, matrix);
+    }
+    return matrix;
+  }
+
+  private upload(label: string, data: Float32Array | Uint16Array | Uint32Array, shape: readonly number[], dtype: DType): Tensor {
     const size = Math.max(4, Math.ceil(data.byteLength / 4) * 4);
     const buffer = this.device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     const padded = new Uint8Array(size);
@@ -87,8 +125,10 @@ export class GpuWeights {
   destroy(): void {
     for (const tensor of this.uploaded.values()) tensor.buffer.destroy();
     for (const blocks of this.matrices.values()) for (const tensor of blocks) tensor.buffer.destroy();
+    for (const { int8, scales } of this.int8Matrices.values()) for (const tensor of [...int8, scales]) tensor.buffer.destroy();
     this.uploaded.clear();
     this.matrices.clear();
+    this.int8Matrices.clear();
     this.bytes = 0;
   }
 }

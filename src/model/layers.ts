@@ -5,6 +5,7 @@ import { attentionKernel, attentionUniforms } from '../gpu/ops/attention.ts';
 import { siluKernel } from '../gpu/ops/activations.ts';
 import { addKernel, geluTanhMulKernel } from '../gpu/ops/elementwise.ts';
 import { matmulGatedResidualKernel, matmulKernel, matmulUniforms, type MatmulEpilogue, type MatmulParams } from '../gpu/ops/matmul.ts';
+import { matmulInt8GatedResidualKernel, matmulInt8Kernel } from '../gpu/ops/matmul_int8.ts';
 import { castToStorageKernel } from '../gpu/ops/cast.ts';
 import { lnModulateF32Kernel, lnModulateKernel, type ModulateParams } from '../gpu/ops/modulate.ts';
 import { layerNormAffineKernel, layerNormKernel, rmsNormKernel } from '../gpu/ops/norm.ts';
@@ -23,10 +24,26 @@ export function chunk(t: Tensor, index: number, size: number): Tensor {
 }
 
 /** A Linear weight (N, K): one tensor, or blocks of whole rows when it exceeds a binding. */
-export type Matrix = Tensor | readonly Tensor[];
+export type FloatMatrix = Tensor | readonly Tensor[];
 
-const blocksOf = (w: Matrix): readonly Tensor[] => ('shape' in w ? [w] : w);
+/**
+ * A Linear weight (N, K) in int8 with a scale per row (src/gpu/int8.ts): blocks of whole rows,
+ * each (rows, ⌈K/4⌉) packed words (the tensor's dtype only sizes its 4-byte elements), and the
+ * f32 scales of all N rows in one vector.
+ */
+export interface Int8Matrix {
+  readonly int8: readonly Tensor[];
+  readonly scales: Tensor;
+  /** K: the packed rows hold ⌈K/4⌉ words. */
+  readonly columns: number;
+}
+
+export type Matrix = FloatMatrix | Int8Matrix;
+
+const isInt8 = (w: Matrix): w is Int8Matrix => 'int8' in w;
+const blocksOf = (w: Matrix): readonly Tensor[] => (isInt8(w) ? w.int8 : 'shape' in w ? [w] : w);
 const rowsOf = (w: Matrix) => blocksOf(w).reduce((sum, block) => sum + rows(block), 0);
+const columnsOf = (w: Matrix, block: Tensor) => (isInt8(w) ? w.columns : width(block));
 
 /** One matmul per row block of w, each writing its own columns of the (M, N) output. */
 function eachBlock(x: Tensor, w: Matrix, b: Tensor | null, run: (params: MatmulParams, block: Tensor) => void): void {
@@ -34,7 +51,8 @@ function eachBlock(x: Tensor, w: Matrix, b: Tensor | null, run: (params: MatmulP
   let nOffset = 0;
   for (const block of blocksOf(w)) {
     const m = elementCount(x.shape) / width(x);
-    run({ m, n: rows(block), k: width(block), precision: block.dtype, hasBias: b !== null, yStride: n, nOffset }, block);
+    // Int8 blocks hold no float type; the precision is that of x (and b and y).
+    run({ m, n: rows(block), k: columnsOf(w, block), precision: isInt8(w) ? x.dtype : block.dtype, hasBias: b !== null, yStride: n, nOffset }, block);
     nOffset += rows(block);
   }
 }
@@ -44,7 +62,9 @@ export function linear(r: ForwardRecorder, x: Tensor, w: Matrix, b: Tensor | nul
   const y = r.tensor([elementCount(x.shape) / width(x), rowsOf(w)], x.dtype);
   eachBlock(x, w, b, (base, block) => {
     const params = { ...base, epilogue };
-    r.run(matmulKernel, params, { params: r.uniform(matmulUniforms(params)), x, w: block, b: b ?? block, y });
+    const uniforms = r.uniform(matmulUniforms(params));
+    if (isInt8(w)) r.run(matmulInt8Kernel, params, { params: uniforms, x, q: block, scales: w.scales, b: b ?? w.scales, y });
+    else r.run(matmulKernel, params, { params: uniforms, x, w: block, b: b ?? block, y });
   });
   return y;
 }
@@ -79,7 +99,9 @@ export function releaseCopy(r: ForwardRecorder, copy: Tensor, original: Tensor):
 /** residual += gate ⊙ (x·wᵀ + b), in place; residual and gate are f32 (the residual stream). */
 export function linearGatedResidual(r: ForwardRecorder, residual: Tensor, x: Tensor, w: Matrix, b: Tensor | null, gate: Tensor): void {
   eachBlock(x, w, b, (params, block) => {
-    r.run(matmulGatedResidualKernel, params, { params: r.uniform(matmulUniforms(params)), x, w: block, b: b ?? block, gate, residual });
+    const uniforms = r.uniform(matmulUniforms(params));
+    if (isInt8(w)) r.run(matmulInt8GatedResidualKernel, params, { params: uniforms, x, q: block, scales: w.scales, b: b ?? w.scales, gate, residual });
+    else r.run(matmulGatedResidualKernel, params, { params: uniforms, x, w: block, b: b ?? block, gate, residual });
   });
 }
 
@@ -133,13 +155,17 @@ export interface AttentionShape {
   kvValid?: number;
   /** Relative-position bias table (heads, 2·Lk − 1), entry Lk − 1 = offset 0. */
   bias?: Tensor;
+  /** Position of query 0 among the keys (a chunk after a KV cache of earlier ones). */
+  qOffset?: number;
+  /** Causal by chunk: tokens per chunk (see ../gpu/ops/attention.ts). */
+  chunkTokens?: number;
 }
 
 /** softmax(q·kᵀ·scale + bias)·v per head: q (Lq, heads·d), k and v (Lk, heads·d) → (Lq, heads·d). */
 export function attention(r: ForwardRecorder, q: Tensor, k: Tensor, v: Tensor, s: AttentionShape): Tensor {
   const out = r.tensor(q.shape, q.dtype);
   const params = {
-    heads: s.heads, headDim: s.headDim, lq: rows(q), lk: rows(k), kvValid: s.kvValid, scale: s.scale,
+    heads: s.heads, headDim: s.headDim, lq: rows(q), lk: rows(k), kvValid: s.kvValid, scale: s.scale, qOffset: s.qOffset, chunkTokens: s.chunkTokens,
     precision: q.dtype, hasBias: s.bias !== undefined,
   };
   r.run(attentionKernel, params, { params: r.uniform(attentionUniforms(params)), q, k, v, bias: s.bias ?? q, out });
@@ -147,7 +173,7 @@ export function attention(r: ForwardRecorder, q: Tensor, k: Tensor, v: Tensor, s
 }
 
 /** 3D RoPE in place on x (L, heads·d) over an F×H×W token grid; table from ropeTable(). */
-export function rope(r: ForwardRecorder, x: Tensor, table: Tensor, grid: { frames: number; height: number; width: number; heads: number; headDim: number }): void {
+export function rope(r: ForwardRecorder, x: Tensor, table: Tensor, grid: { frames: number; height: number; width: number; heads: number; headDim: number; frameOffset?: number }): void {
   r.run(ropeKernel, { ...grid, precision: x.dtype }, { x, table });
 }
 

@@ -6,11 +6,10 @@ import { relativePositionBucket } from '../gpu/reference/embedding.ts';
 import { uploadTensor } from '../gpu/buffers.ts';
 import type { DType, Tensor } from '../gpu/tensor.ts';
 import type { TextEncoderConfig } from './config.ts';
-import type { GpuWeights } from './gpu_weights.ts';
+import type { GpuWeights, TensorSource } from './gpu_weights.ts';
 import type { Constants } from './constants.ts';
-import { attention, geluTanhMul, linear, linearGatedResidual, releaseCopy, rmsNorm, toStorage } from './layers.ts';
+import { attention, geluTanhMul, linear, linearGatedResidual, releaseCopy, rmsNorm, toStorage, type Matrix } from './layers.ts';
 import type { ForwardRecorder } from './recorder.ts';
-import type { WeightSet } from './weights.ts';
 
 export class T5Encoder {
   /** Per block: the relative-position bias as the attention kernel's table (heads, 2·L − 1). */
@@ -21,10 +20,15 @@ export class T5Encoder {
     readonly config: TextEncoderConfig,
     private readonly weights: GpuWeights,
     /** CPU access to the bucket embeddings, which become bias tables once at load. */
-    private readonly cpuWeights: WeightSet,
+    private readonly cpuWeights: TensorSource,
     /** Storage precision of weights and matmul inputs; the residual stream stays f32. */
     readonly dtype: DType,
     private readonly constants: Constants,
+    /**
+     * How the Linear weights are stored: in `dtype`, or in int8 with a scale per output channel
+     * (umT5-XXL's 4.7 B block weights; src/gpu/int8.ts), multiplied by activations in `dtype`.
+     */
+    private readonly linearWeights: 'float' | 'int8' = 'float',
   ) {}
 
   private w(name: string): Tensor {
@@ -32,8 +36,8 @@ export class T5Encoder {
   }
 
   /** A Linear weight (out, in), in row blocks that each fit a binding. */
-  private m(name: string) {
-    return this.weights.matrix(`${name}.weight`, this.dtype);
+  private m(name: string): Matrix {
+    return this.linearWeights === 'int8' ? this.weights.int8Matrix(`${name}.weight`) : this.weights.matrix(`${name}.weight`, this.dtype);
   }
 
   /**
@@ -53,6 +57,17 @@ export class T5Encoder {
       r.run(gatherKernel, { count: textLen, dim: c.dim, rowBegin, rowEnd, precision: 'f32' }, { ids, out: x, table });
       rowBegin = rowEnd;
     }
+    return this.encodeEmbedded(r, x, length);
+  }
+
+  /**
+   * The same from the embedded tokens x (text_len, dim), f32, which this call consumes (frees). For
+   * umT5-XXL, whose 1 B-parameter table stays in the checkpoint file, the caller gathers the
+   * prompt's rows on the CPU (umt5.ts) and uploads them.
+   */
+  encodeEmbedded(r: ForwardRecorder, x: Tensor, length: number): Tensor {
+    const c = this.config;
+    const textLen = x.shape[0]!;
     r.trace('token_embedding', x);
     const tables = this.biasTablesFor(r.device, textLen);
     const ones = this.constants.ones(c.dim);

@@ -44,6 +44,8 @@ interface Case {
   qOffset?: number;
   /** Bias table entries per head (t5 only): default 2·lk − 1, every offset exact. */
   biasLen?: number;
+  /** Causal by chunk (Self-Forcing): tokens per chunk. */
+  chunkTokens?: number;
 }
 
 const cases: Case[] = [
@@ -69,6 +71,12 @@ const cases: Case[] = [
   { style: 't5', heads: 3, lq: 7, lk: 77, qOffset: 65 },
   { style: 't5', heads: 1, lq: 5, lk: 40, qOffset: 20, kvValid: 30, biasLen: 9 },
   { style: 't5', heads: 2, lq: 33, lk: 40, kvValid: 37, qOffset: 3 },
+  // Causal by chunk (a uniform, so no new pipeline): chunks not aligned with the 8-query blocks; a
+  // chunk after a KV cache of earlier chunks; with padding; with T5's bias.
+  { style: 'dit', heads: 2, lq: 33, lk: 33, chunkTokens: 12 },
+  { style: 'dit', heads: 1, lq: 10, lk: 40, qOffset: 30, chunkTokens: 10 },
+  { style: 'dit', heads: 2, lq: 24, lk: 40, qOffset: 16, kvValid: 36, chunkTokens: 8 },
+  { style: 't5', heads: 2, lq: 33, lk: 33, chunkTokens: 5 },
 ];
 
 function describe(c: Case): string {
@@ -76,6 +84,7 @@ function describe(c: Case): string {
   if (c.kvValid !== undefined) parts.push(`${c.kvValid} valid keys`);
   if (c.qOffset !== undefined) parts.push(`q offset ${c.qOffset}`);
   if (c.style === 't5') parts.push(`bias table ${c.biasLen ?? 2 * c.lk - 1}`);
+  if (c.chunkTokens !== undefined) parts.push(`causal by chunks of ${c.chunkTokens}`);
   return parts.join(', ');
 }
 

@@ -31,6 +31,8 @@ export default defineConfig({
     include: ['tests/gpu-node/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['tests/gpu-node/setup.ts'],
+    // The Wan twins (models/wan/make_twins.py) that the wan_* tests load; returns at once when up to date.
+    globalSetup: ['tests/unit/support/wan_twins_setup.ts'],
     // One process, one file at a time: lavapipe already spreads a dispatch over every core, and
     // on a 2-core machine shared with other work, parallel GPU test files only thrash.
     pool: 'forks',

@@ -29,6 +29,12 @@ export interface AttentionParams {
   kvValid?: number;
   /** Absolute position of query 0 among the keys (a KV cache longer than the queries). Default 0. */
   qOffset?: number;
+  /**
+   * Causal by chunk: tokens per chunk (Self-Forcing's frames per chunk × tokens per frame). The
+   * query at absolute position p (qOffset + i) sees keys before the end of its chunk only. Default
+   * 0: no mask.
+   */
+  chunkTokens?: number;
   /** Multiplies q·k: 1/√headDim for the DiT, 1 for the T5 encoder. */
   scale: number;
   precision: Precision;
@@ -100,6 +106,7 @@ export function attentionUniforms(p: AttentionParams): Uint32Array<ArrayBuffer> 
     p.biasCenter ?? p.lk - 1,
   ]);
   new Float32Array(words.buffer, 9 * 4, 1)[0] = p.scale;
+  words[10] = p.chunkTokens ?? 0;
   return words;
 }
 

@@ -49,14 +49,18 @@ export function matmulUniforms(p: MatmulParams): Uint32Array<ArrayBuffer> {
   return Uint32Array.of(p.m, p.n, p.k, p.yStride ?? p.n, p.nOffset ?? 0, 0, 0, 0);
 }
 
-function checkedTile(p: MatmulParams): MatmulTile {
+/** The tile of `p`, checked: m and n multiples of 4, k a multiple of `kMultiple` (4 for int8 words). */
+function checkedTile(p: MatmulParams, kMultiple = 1): MatmulTile {
   const tile = p.tile ?? DEFAULT_MATMUL_TILE;
-  if (tile.m % 4 || tile.n % 4 || tile.k < 1) throw new Error(`matmul tile ${JSON.stringify(tile)}: m and n must be multiples of 4`);
+  if (tile.m % 4 || tile.n % 4 || tile.k < kMultiple || tile.k % kMultiple) {
+    throw new Error(`matmul tile ${JSON.stringify(tile)}: m and n must be multiples of 4${kMultiple > 1 ? `, k of ${kMultiple} (whole packed words)` : ''}`);
+  }
   return tile;
 }
 
-function overrides(p: MatmulParams): Record<string, number> {
-  const tile = checkedTile(p);
+/** The override constants of a matmul pipeline (shared by ./matmul_int8.ts, whose K tile holds whole words). */
+export function matmulOverrides(p: MatmulParams, kMultiple = 1): Record<string, number> {
+  const tile = checkedTile(p, kMultiple);
   return {
     TILE_M: tile.m,
     TILE_N: tile.n,
@@ -66,10 +70,14 @@ function overrides(p: MatmulParams): Record<string, number> {
   };
 }
 
-function grid(p: MatmulParams): readonly [number, number] {
-  const tile = checkedTile(p);
+/** Workgroups: one per output tile. */
+export function matmulGrid(p: MatmulParams): readonly [number, number] {
+  const tile = p.tile ?? DEFAULT_MATMUL_TILE;
   return [Math.ceil(p.n / tile.n), Math.ceil(p.m / tile.m)];
 }
+
+const overrides = (p: MatmulParams) => matmulOverrides(p);
+const grid = matmulGrid;
 
 /** y = act(x·wᵀ + b); y is T. */
 export const matmulKernel = defineKernel({
