@@ -6,7 +6,7 @@
 // keys and values once. Per step: `forward` records the whole network into one command encoder;
 // nothing is read back until the caller has the result.
 import { uploadF32Tensor } from '../gpu/buffers.ts';
-import { patchifyConcatKernel, unpatchifyKernel } from '../gpu/ops/patchify.ts';
+import { patchifyConcatKernel, patchifyKernel, unpatchifyKernel } from '../gpu/ops/patchify.ts';
 import { timestepEmbeddingKernel } from '../gpu/ops/embedding.ts';
 import { ropeTable } from '../gpu/ops/rope.ts';
 import { type DType, type Tensor } from '../gpu/tensor.ts';
@@ -16,6 +16,7 @@ import type { Constants } from './constants.ts';
 import {
   add, attention, chunk, layerNorm, linear, linearGatedResidual, linearToF32, lnModulate, releaseCopy, rmsNorm, rope, silu, toStorage,
 } from './layers.ts';
+import type { KvCache } from './kv_cache.ts';
 import type { ForwardRecorder } from './recorder.ts';
 
 /** Text state for one prompt: per block, the cross-attention keys and values (text_len, dim). */
@@ -28,12 +29,31 @@ export interface DitText {
 export interface DitInputs {
   /** Noisy latents x_t. */
   x: Tensor;
-  /** Given clean latents, already multiplied by the mask (zero on generated frames). */
-  cleanMasked: Tensor;
-  /** (1, F, H, W): 1 on given frames, 0 on generated ones. */
-  mask: Tensor;
+  /** Given clean latents, already multiplied by the mask (zero on generated frames); unused without masked_frame_input (Wan's own DiT). */
+  cleanMasked?: Tensor;
+  /** (1, F, H, W): 1 on given frames, 0 on generated ones; unused without masked_frame_input. */
+  mask?: Tensor;
   /** One f32: the timestep in [0, 1000]. */
   t: Tensor;
+}
+
+/**
+ * Causal generation chunk by chunk (Self-Forcing): the window is one chunk whose first latent frame
+ * is frame `startFrame` of the clip. Its RoPE frame positions start there; its self-attention keys
+ * and values are written to the cache at the chunk's rows, and its queries attend to every row
+ * before them too (earlier chunks) and to none after.
+ */
+export interface DitChunk {
+  cache: KvCache;
+  startFrame: number;
+}
+
+/**
+ * The same attention pattern over a whole window at once, without a cache: every token sees its own
+ * chunk of `chunkFrames` latent frames and the earlier ones (the reference a cached run must match).
+ */
+export interface DitChunkMask {
+  chunkFrames: number;
 }
 
 export class Dit {
@@ -93,23 +113,13 @@ export class Dit {
   }
 
   /** Velocity (C, F, H, W) for the window; the caller frees it (r.free) after reading. */
-  forward(r: ForwardRecorder, inputs: DitInputs, text: DitText): Tensor {
+  forward(r: ForwardRecorder, inputs: DitInputs, text: DitText, causal?: DitChunk | DitChunkMask): Tensor {
     const c = this.config;
     const [channels, frames, latentH, latentW] = inputs.x.shape as [number, number, number, number];
-    const grid = { frames, height: latentH / 2, width: latentW / 2, heads: c.num_heads, headDim: c.head_dim };
+    const grid = { frames, height: latentH / 2, width: latentW / 2, heads: c.num_heads, headDim: c.head_dim, frameOffset: causal && 'cache' in causal ? causal.startFrame : 0 };
     const tokens = grid.frames * grid.height * grid.width;
 
-    // Patch embedding of concat(x, clean·mask, mask): a Linear over each 1×2×2 patch.
-    const [a, b, m] = [inputs.x, inputs.cleanMasked, inputs.mask].map((t) => toStorage(r, t, this.dtype)) as [Tensor, Tensor, Tensor];
-    const patches = r.tensor([tokens, ditInputChannels(c) * 4], this.dtype);
-    r.run(
-      patchifyConcatKernel,
-      { channels, channelsB: channels, channelsC: 1, frames, height: latentH, width: latentW, precision: this.dtype },
-      { a, b, c: m, tokens: patches },
-    );
-    releaseCopy(r, a, inputs.x);
-    releaseCopy(r, b, inputs.cleanMasked);
-    releaseCopy(r, m, inputs.mask);
+    const patches = this.patchify(r, inputs);
     // The Conv3d weight (dim, 2C+1, 1, 2, 2) as a matrix is the Linear over flattened patches.
     const x = linearToF32(r, patches, this.m('patch_embedding'), this.w('patch_embedding.bias'), this.constants); // (L, dim): the f32 residual stream
     r.free(patches);
@@ -131,7 +141,7 @@ export class Dit {
 
     const table = this.rope(r);
     for (let i = 0; i < c.num_layers; i++) {
-      this.block(r, i, x, e0, text, table, grid);
+      this.block(r, i, x, e0, text, table, grid, causal);
     }
 
     // Head: modulated LayerNorm with (head.modulation + e), then Linear to 1·2·2·C per token.
@@ -158,7 +168,8 @@ export class Dit {
     e0: Tensor,
     text: DitText,
     table: Tensor,
-    grid: { frames: number; height: number; width: number; heads: number; headDim: number },
+    grid: { frames: number; height: number; width: number; heads: number; headDim: number; frameOffset: number },
+    causal?: DitChunk | DitChunkMask,
   ): void {
     const c = this.config;
     const p = `blocks.${i}.`;
@@ -174,7 +185,9 @@ export class Dit {
     r.free(h);
     rope(r, q, table, grid);
     rope(r, k, table, grid);
-    const attended = attention(r, q, k, v, shape);
+    const attended =
+      causal && 'cache' in causal ? this.attendCached(r, i, q, k, v, causal, grid)
+      : attention(r, q, k, v, { ...shape, chunkTokens: causal ? causal.chunkFrames * grid.height * grid.width : undefined });
     r.free(q, k, v);
     linearGatedResidual(r, x, attended, this.m(`${p}self_attn.o`), this.w(`${p}self_attn.o.bias`), chunk(mod, 2, c.dim));
     r.free(attended);
@@ -200,6 +213,46 @@ export class Dit {
     linearGatedResidual(r, x, up, this.m(`${p}ffn.2`), this.w(`${p}ffn.2.bias`), chunk(mod, 5, c.dim));
     r.free(up, mod);
     r.trace(`blocks.${i}`, x);
+  }
+
+  /**
+   * Self-attention of a chunk through the cache: its keys and values go to rows [start, start + L)
+   * of layer i's cache, and its queries (at position start) attend over rows [0, start + L).
+   */
+  private attendCached(r: ForwardRecorder, i: number, q: Tensor, k: Tensor, v: Tensor, causal: DitChunk, grid: { height: number; width: number }): Tensor {
+    const c = this.config;
+    const tokens = q.shape[0]!;
+    const start = causal.startFrame * grid.height * grid.width;
+    const { keys, values } = causal.cache.layer(i);
+    if (start + tokens > causal.cache.capacity) throw new RangeError(`KV cache of ${causal.cache.capacity} tokens cannot hold tokens ${start}–${start + tokens}`);
+    const rowBytes = k.byteSize / tokens;
+    r.copy(k, 0, keys, start * rowBytes, k.byteSize);
+    r.copy(v, 0, values, start * rowBytes, v.byteSize);
+    const cachedK = { ...keys, shape: [start + tokens, c.dim], byteSize: (start + tokens) * rowBytes };
+    const cachedV = { ...values, shape: [start + tokens, c.dim], byteSize: (start + tokens) * rowBytes };
+    return attention(r, q, cachedK, cachedV, { heads: c.num_heads, headDim: c.head_dim, scale: 1 / Math.sqrt(c.head_dim), qOffset: start });
+  }
+
+  /** Tokens (L, channels·4) of the window: Wan's latents alone, or concat(x, clean·mask, mask). */
+  private patchify(r: ForwardRecorder, inputs: DitInputs): Tensor {
+    const c = this.config;
+    const [channels, frames, height, width] = inputs.x.shape as [number, number, number, number];
+    const tokens = frames * (height / 2) * (width / 2);
+    const patches = r.tensor([tokens, ditInputChannels(c) * 4], this.dtype);
+    const a = toStorage(r, inputs.x, this.dtype);
+    if (!c.masked_frame_input) {
+      r.run(patchifyKernel, { channels, frames, height, width, precision: this.dtype }, { latents: a, tokens: patches });
+      releaseCopy(r, a, inputs.x);
+      return patches;
+    }
+    if (!inputs.cleanMasked || !inputs.mask) throw new Error('this DiT reads given frames: cleanMasked and mask are required');
+    const b = toStorage(r, inputs.cleanMasked, this.dtype);
+    const m = toStorage(r, inputs.mask, this.dtype);
+    r.run(patchifyConcatKernel, { channels, channelsB: channels, channelsC: 1, frames, height, width, precision: this.dtype }, { a, b, c: m, tokens: patches });
+    releaseCopy(r, a, inputs.x);
+    releaseCopy(r, b, inputs.cleanMasked);
+    releaseCopy(r, m, inputs.mask);
+    return patches;
   }
 
   /** RMSNorm(W·h + b) over the full dim: Wan's q/k projection with qk_norm. */
