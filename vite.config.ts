@@ -46,8 +46,8 @@ export default defineConfig({
       filename: 'sw.ts',
       injectManifest: {
         // The app shell, including onnxruntime-web's WebAssembly runtime (the VAE runs on it), so
-        // generation works offline. Model weights live in IndexedDB (src/store), never in this cache.
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        // generation works offline, and the title fonts (src/video/fonts). Model weights live in IndexedDB (src/store), never in this cache.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm,ttf}'],
         globIgnores: ['**/models/**', '**/*.safetensors', '**/*.onnx'],
         // The runtime is ~27 MB; the default limit (2 MiB) would silently leave it out.
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,

@@ -18,6 +18,10 @@ export interface Provenance {
    * `prompt` is the whole storyboard in one line). Absent for a clip made from one prompt.
    */
   segments?: ProvenanceSegment[];
+  /** Titles drawn into the frames: their text as drawn and their times in seconds. */
+  titles?: { text: string; from: number; to: number }[];
+  /** Every edit made after generation, in words ("clip 1 trimmed to 0.25–1 s", "crossfade of 0.5 s between clips 1 and 2"). */
+  edits?: string[];
 }
 
 export interface ProvenanceSegment {

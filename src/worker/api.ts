@@ -21,9 +21,13 @@ import type { CodecFamily } from '../video/codec.ts';
 // is false when the samples were copied as they are (same codec configuration and size).
 import type { StitchedClip } from '../video/stitch.ts';
 import type { EngineErrorCode } from './errors.ts';
+// An edit (trims, cuts and crossfades, titles) of clips into one new MP4: edit_job.ts.
+import type { EditRequest, Title, Transition } from './edit_job.ts';
+import type { EditedClip } from '../video/edit.ts';
 
 export type { AspectRatio, Backend, CachedModel, Clip, ClipCallbacks, ClipTimings, CodecFamily, DenoisePreview, JobProgress };
 export type { LoadProgress, ModelFile, ModelInfo, Phase, StitchedClip, StorageUse };
+export type { EditedClip, EditRequest, Title, Transition };
 
 export type GpuStatus =
   | { state: 'ready'; report: GpuReport }
@@ -155,6 +159,12 @@ export interface Engine {
    * a finished MP4 rejects with 'bad-request' naming which one.
    */
   stitch(clips: MediaInput[], callbacks?: StitchCallbacks): Promise<StitchedClip>;
+  /**
+   * Edits clips into one new MP4, in the worker, as a job: each trimmed, joined by cuts or
+   * crossfades, titles drawn into the frames (decoded and encoded afresh). Bad trims,
+   * transitions or titles reject with 'bad-request' naming every problem.
+   */
+  edit(request: EditRequest, callbacks?: StitchCallbacks): Promise<EditedClip>;
   /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */
   cancel(): Promise<void>;
 }

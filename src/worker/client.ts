@@ -6,6 +6,8 @@ import * as Comlink from 'comlink';
 import type {
   Clip,
   ClipCallbacks,
+  EditedClip,
+  EditRequest,
   Engine,
   GenerateRequest,
   GpuStatus,
@@ -44,6 +46,7 @@ export function createEngineClient(): EngineClient {
     renderTestPattern: (request: TestPatternRequest, callbacks?: ClipCallbacks): Promise<Clip> =>
       remote.renderTestPattern(request, callbackBundle(callbacks)),
     stitch: (clips: MediaInput[], callbacks?: StitchCallbacks): Promise<StitchedClip> => remote.stitch(clips, callbackBundle(callbacks)),
+    edit: (request: EditRequest, callbacks?: StitchCallbacks): Promise<EditedClip> => remote.edit(request, callbackBundle(callbacks)),
     cancel: () => remote.cancel(),
     terminate: () => {
       remote[Comlink.releaseProxy]();

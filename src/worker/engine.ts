@@ -36,6 +36,8 @@ import type {
 } from './api.ts';
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
+import { editClips, type EditRequest } from './edit_job.ts';
+import type { EditedClip } from '../video/edit.ts';
 import { givenMedia, mediaBytes } from './given_media.ts';
 import { JobSlot } from './jobs.ts';
 import { stitchedProvenance, withProvenance } from './provenance_clip.ts';
@@ -380,6 +382,18 @@ export class ZoetropeEngine implements Engine {
       if (!record) return stitched;
       const mp4 = addProvenance(new Uint8Array(await stitched.mp4.arrayBuffer()), record);
       return { ...stitched, mp4: new Blob([mp4], { type: 'video/mp4' }) };
+    });
+  }
+
+  async edit(request: EditRequest, callbacks: StitchCallbacks = {}): Promise<EditedClip> {
+    return this.jobs.run(async (signal) => {
+      // As in stitch: progress chained and awaited, so it reaches the page before the result.
+      let reported = Promise.resolve();
+      const edited = await editClips(request, signal, (fraction) => {
+        reported = reported.then(() => callbacks.onProgress?.({ fraction }));
+      });
+      await reported;
+      return edited;
     });
   }
 
