@@ -22,12 +22,25 @@ import type { CodecFamily } from '../video/codec.ts';
 import type { StitchedClip } from '../video/stitch.ts';
 import type { EngineErrorCode } from './errors.ts';
 // An edit (trims, cuts and crossfades, titles) of clips into one new MP4: edit_job.ts.
-import type { EditRequest, Title, Transition } from './edit_job.ts';
 import type { EditedClip } from '../video/edit.ts';
+import type { Title } from '../video/titles.ts';
 
 export type { AspectRatio, Backend, CachedModel, Clip, ClipCallbacks, ClipTimings, CodecFamily, DenoisePreview, JobProgress };
 export type { LoadProgress, ModelFile, ModelInfo, Phase, StitchedClip, StorageUse };
-export type { EditedClip, EditRequest, Title, Transition };
+export type { EditedClip, Title };
+
+export type Transition = { kind: 'cut' } | { kind: 'crossfade'; seconds: number };
+
+export interface EditRequest {
+  /** One clip or more, in order. */
+  clips: MediaInput[];
+  /** Seconds of each clip kept, [start, end); absent: all of every clip. */
+  trims?: { start: number; end: number }[];
+  /** Between clip i and clip i + 1; absent: cuts. */
+  transitions?: Transition[];
+  /** Drawn over the edited clip, on its own timeline. */
+  titles?: Title[];
+}
 
 export type GpuStatus =
   | { state: 'ready'; report: GpuReport }

@@ -9,25 +9,10 @@ import { trackFps } from '../video/decode.ts';
 import { demuxVideoTrack, Mp4FormatError } from '../video/demux.ts';
 import { editFrameCount, renderEdit, type EditedClip } from '../video/edit.ts';
 import { addProvenance, readProvenance, type Provenance } from '../video/provenance.ts';
-import type { Title } from '../video/titles.ts';
 import { cutProblems, titleProblems } from './edit_check.mjs';
 import { mediaBytes } from './given_media.ts';
 import { stitchedProvenance } from './provenance_clip.ts';
-import type { MediaInput } from './api.ts';
-
-export type { Title };
-export type Transition = { kind: 'cut' } | { kind: 'crossfade'; seconds: number };
-
-export interface EditRequest {
-  /** One clip or more, in order. */
-  clips: MediaInput[];
-  /** Seconds of each clip kept, [start, end); absent: all of every clip. */
-  trims?: { start: number; end: number }[];
-  /** Between clip i and clip i + 1; absent: cuts. */
-  transitions?: Transition[];
-  /** Drawn over the edited clip, on its own timeline. */
-  titles?: Title[];
-}
+import type { EditRequest } from './api.ts';
 
 const seconds = (s: number) => `${Number(s.toFixed(3))} s`;
 

@@ -22,6 +22,7 @@ import { cpuTestPatternFrame, GpuTestPattern } from '../video/test_pattern_frame
 import type {
   BackendsReport,
   Clip,
+  EditRequest,
   ClipCallbacks,
   Engine,
   GenerateRequest,
@@ -36,7 +37,7 @@ import type {
 } from './api.ts';
 import { chooseBackend, describeBackends } from './backend_choice.ts';
 import { asEngineError, EngineError, isEngineError } from './errors.ts';
-import { editClips, type EditRequest } from './edit_job.ts';
+import { editClips } from './edit_job.ts';
 import type { EditedClip } from '../video/edit.ts';
 import { givenMedia, mediaBytes } from './given_media.ts';
 import { JobSlot } from './jobs.ts';
