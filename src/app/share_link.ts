@@ -85,6 +85,8 @@ export function shareBlocker(origin: ClipOrigin | undefined): string | null {
       return 'This clip continues an earlier clip, which a link cannot carry, so there is no share link for it. Download the MP4 to share it.';
     case 'stitch':
       return 'This clip joins several clips, which a link cannot carry, so there is no share link for it. Download the MP4 to share it.';
+    case 'edit':
+      return 'This clip was edited (trimmed or titled), which a link does not carry yet, so there is no share link for it. Download the MP4 to share it.';
     default:
       return null;
   }

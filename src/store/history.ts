@@ -52,7 +52,20 @@ export type ClipOrigin =
   /** The parent clip continued by `addedSeconds`; its first `earlierFrames` frames are the parent's. */
   | { kind: 'extend'; addedSeconds: number; earlierFrames: number }
   /** Several history clips joined in order; `reencoded` false when the samples were copied as they are. */
-  | { kind: 'stitch'; sources: StitchSource[]; reencoded: boolean };
+  | { kind: 'stitch'; sources: StitchSource[]; reencoded: boolean }
+  /**
+   * The editor's work on the clip `sourceId` (the parent): kept apart from the frames, so the
+   * editor can open it again on the source and change it without generating anything.
+   */
+  | { kind: 'edit'; sourceId: string; edit: ClipEdit };
+
+/** An edit of one clip in the editor: the seconds kept and the titles drawn (worker/edit_check.mjs). */
+export interface ClipEdit {
+  trim: { start: number; end: number };
+  titles: {
+    text: string; from: number; to: number; position: 'top' | 'middle' | 'bottom'; font: 'sans' | 'serif' | 'mono'; size: number; colour: string; fade: number;
+  }[];
+}
 
 export interface StitchSource {
   id: string;
@@ -132,6 +145,8 @@ export function originMark(origin: ClipOrigin | undefined): string | null {
       return `extended +${origin.addedSeconds} s`;
     case 'stitch':
       return `stitched from ${origin.sources.length} clips${origin.reencoded ? ', re-encoded' : ''}`;
+    case 'edit':
+      return `edited${origin.edit.titles.length > 0 ? `, ${origin.edit.titles.length} title${origin.edit.titles.length === 1 ? '' : 's'}` : ''}`;
     default:
       return null;
   }
