@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { ANY_MODEL, decimalFromText, MAX_STEPS, MIN_STEPS, requestProblems } from '../worker/request_check.mjs';
 import { parseStoryboardText } from '../worker/storyboard.mjs';
+import { editFromArgs, titleFromArg } from './edit_args.mjs';
 
 /** A storyboard's last segment, when nothing says when it ends (--at, or a file line without an end). */
 export const DEFAULT_LAST_SEGMENT_SECONDS = 4;
@@ -33,6 +34,10 @@ Options:
                             (# starts a comment); the last segment's end is the clip's length unless --seconds gives it
   --at <seconds> "<prompt>" a storyboard segment starting at <seconds>; repeat it, in order, from --at 0; the last one
                             runs to --seconds (default: ${DEFAULT_LAST_SEGMENT_SECONDS} s after it starts)
+  --title "<from>–<to> s: <text>"
+                            a title drawn into the frames, white at the bottom; repeat it for more
+  --trim <start>-<end>      keep only these seconds of the clip
+  --crossfade <seconds>     with a storyboard: a crossfade of this length at every cut instead of a plain cut
   -o, --output <file.mp4>   where to write the clip (default zoetrope-<seed>.mp4)
   -h, --help                this text
 
@@ -66,6 +71,7 @@ export class UsageError extends Error {
  * @property {string | undefined} endImage
  * @property {string | undefined} extend
  * @property {StoryboardSegment[] | undefined} storyboard From --storyboard or --at; then `prompt` is its first segment's.
+ * @property {import('./edit_args.mjs').CliEdit | null} edit --title, --trim, --crossfade: run on the generated clip.
  * @property {string} output
  * @property {boolean} help
  */
@@ -76,7 +82,7 @@ const FLAG_NAMES = { durationSeconds: '--seconds', seed: '--seed', steps: '--ste
 const VALUE_FLAGS = new Map([
   ['--seconds', 'seconds'], ['--seed', 'seed'], ['--aspect', 'aspect'], ['--steps', 'steps'], ['--backend', 'backend'],
   ['--model', 'model'], ['--image', 'image'], ['--end-image', 'endImage'], ['--extend', 'extend'], ['--output', 'output'], ['-o', 'output'],
-  ['--storyboard', 'storyboard'],
+  ['--storyboard', 'storyboard'], ['--trim', 'trim'], ['--crossfade', 'crossfade'],
 ]);
 
 /**
@@ -92,7 +98,7 @@ export function parseArgs(argv, randomSeed, limits = ANY_MODEL, readText = (path
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (beforeDashes.includes('-h') || beforeDashes.includes('--help')) {
     return { help: true, prompt: '', seconds: 4, seed: 0, seedGiven: false, aspect: '16:9', steps: undefined, backend: 'auto',
-      model: undefined, image: undefined, endImage: undefined, extend: undefined, storyboard: undefined, output: '',
+      model: undefined, image: undefined, endImage: undefined, extend: undefined, storyboard: undefined, edit: null, output: '',
       request: { prompt: '', seed: 0, durationSeconds: 4, aspect: '16:9', shortSide: 0, backend: 'auto' } };
   }
   /** @type {Record<string, string>} */
@@ -101,6 +107,8 @@ export function parseArgs(argv, randomSeed, limits = ANY_MODEL, readText = (path
   const positional = [];
   /** @type {{ at: number | string, prompt: string }[]} */
   const atSegments = [];
+  /** @type {import('./edit_args.mjs').Title[]} */
+  const titles = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = /** @type {string} */ (argv[i]);
     if (arg === '--at') {
@@ -110,6 +118,12 @@ export function parseArgs(argv, randomSeed, limits = ANY_MODEL, readText = (path
       if (at === undefined || prompt === undefined) throw new UsageError('--at needs a time and a prompt, e.g. --at 4 "it bounces on a sunset".');
       atSegments.push({ at: decimalFromText(at), prompt: normalizePrompt(prompt) });
       i += 2;
+      continue;
+    }
+    if (arg === '--title') {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError('--title needs a value, e.g. --title "0–2 s: The end".');
+      titles.push(titleFromArg(value, (message) => new UsageError(message)));
       continue;
     }
     if (arg === '--') {
@@ -161,6 +175,9 @@ export function parseArgs(argv, randomSeed, limits = ANY_MODEL, readText = (path
     endImage: values.endImage,
     extend: values.extend,
     storyboard: board?.segments,
+    edit: typeof seconds === 'number'
+      ? editFromArgs({ titles, trim: values.trim, crossfade: values.crossfade }, board ? board.segments.map((s) => /** @type {number} */ (s.at)) : null, seconds, (message) => new UsageError(message))
+      : null,
     output: values.output ?? `zoetrope-${seed}.mp4`,
   };
   const request = requestFor(/** @type {CliOptions} */ (options), limits);

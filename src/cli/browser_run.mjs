@@ -15,10 +15,11 @@ import { BASE_ARGS, findChromium, WEBGPU_ARG } from '../../tests/support/chromiu
 
 /**
  * `media`: given files (image, endImage, extend) as base64, put into the request as bytes in the page.
- * @param {{ appUrl: string, modelUrl: string, request: Record<string, unknown>, media?: Record<string, string>, onEvent: (event: BrowserEvent) => void }} job
+ * `edit`: trims, transitions and titles run on the generated clip (edit_args.mjs), or null.
+ * @param {{ appUrl: string, modelUrl: string, request: Record<string, unknown>, media?: Record<string, string>, edit?: import('./edit_args.mjs').CliEdit | null, onEvent: (event: BrowserEvent) => void }} job
  * @returns {Promise<RunOutcome>}
  */
-export async function runInBrowser({ appUrl, modelUrl, request, media = {}, onEvent }) {
+export async function runInBrowser({ appUrl, modelUrl, request, media = {}, edit = null, onEvent }) {
   // ZOETROPE_CHROMIUM_ARGS replaces the WebGPU flag: e.g. "--enable-unsafe-webgpu --use-angle=vulkan
   // --enable-features=Vulkan" for a real GPU in headless mode on Linux, or "" for no WebGPU at all.
   const gpuFlags = process.env.ZOETROPE_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? [WEBGPU_ARG];
@@ -33,7 +34,7 @@ export async function runInBrowser({ appUrl, modelUrl, request, media = {}, onEv
     await page.waitForFunction(() => 'zoetrope' in window, undefined, { timeout: 30_000 }).catch(() => {
       throw new Error(`the app did not start in Chromium${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
     });
-    const outcome = await page.evaluate(async ({ modelUrl, request, media }) => {
+    const outcome = await page.evaluate(async ({ modelUrl, request, media, edit }) => {
       // This function runs in the page; `window.zoetrope` is an EngineClient (src/worker/client.ts).
       const w = /** @type {any} */ (window);
       const engine = w.zoetrope;
@@ -43,6 +44,11 @@ export async function runInBrowser({ appUrl, modelUrl, request, media = {}, onEv
         const clip = await engine.generate(request, {
           onProgress: (/** @type {object} */ p) => w.zoetropeReport({ kind: 'progress', ...p }),
         });
+        // The edit: the generated clip cut into its parts, joined, titled, into a new MP4.
+        if (edit) {
+          const edited = await engine.edit({ clips: edit.parts.map(() => clip.mp4), trims: edit.parts, transitions: edit.transitions, titles: edit.titles });
+          Object.assign(clip, { mp4: edited.mp4, frameCount: edited.frameCount });
+        }
         const { mp4, ...rest } = clip;
         // Base64 through a data: URL: one string crosses to Node instead of an array of numbers.
         const dataUrl = await new Promise((done, fail) => {
@@ -56,7 +62,7 @@ export async function runInBrowser({ appUrl, modelUrl, request, media = {}, onEv
         const e = /** @type {{ code?: string, message?: string, detail?: string }} */ (error);
         return { ok: false, code: e.code ?? 'internal', message: e.message ?? String(error), detail: e.detail };
       }
-    }, { modelUrl, request, media });
+    }, { modelUrl, request, media, edit });
     if (!outcome.ok) return /** @type {RunOutcome} */ (outcome);
     const { base64, ...rest } = /** @type {{ base64: string, model: { name: string, version: string }, clip: Record<string, unknown> }} */ (outcome);
     return { ok: true, ...rest, mp4: Buffer.from(base64, 'base64') };

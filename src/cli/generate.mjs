@@ -114,6 +114,7 @@ async function main() {
       modelUrl,
       request,
       media,
+      edit: options.edit,
       onEvent: (event) => {
         const line = printer(event, performance.now() / 1000);
         if (line) log(line);

@@ -66,7 +66,9 @@ export async function editClips(request: EditRequest, signal: AbortSignal, onPro
   });
   if (titles.length > 0) edits.push(`${titles.length} title${titles.length === 1 ? '' : 's'} drawn into the frames`);
   const records = files.map(recordOf);
-  const base = files.length === 1 ? records[0] : stitchedProvenance(records, { ...edited, reencoded: true });
+  // Parts cut from one clip (a storyboard's segments crossfaded) keep that clip's record whole.
+  const oneSource = records.every((r) => r !== null && JSON.stringify(r) === JSON.stringify(records[0]));
+  const base = oneSource ? records[0] : stitchedProvenance(records, { ...edited, reencoded: true });
   if (!base) return edited;
   const record: Provenance = {
     ...base,

@@ -80,6 +80,21 @@ describe('npm run generate with a storyboard', () => {
     for (let i = 8; i < 12; i++) expect(meanAbsDifference(a[i]!, b[i]!), `frame ${i}`).toBeGreaterThan(0.5);
   }, 300_000);
 
+  it('--crossfade and --title: the segments crossfaded, a title drawn, both in the provenance', async () => {
+    const output = join(dir, 'edited.mp4');
+    const { status, stdout, stderr } = await runCli(['--at', '0', 'a red ball rolls right', '--at', '0.5', 'it bounces on a sunset', '--seconds', '1',
+      '--crossfade', '0.125', '--title', '0–0.5 s: Hello', '--seed', '7', '--model', 'models/tiny-test', '-o', output]);
+    expect(status, stderr).toBe(0);
+    // 8 frames, one of them overlapped by the crossfade.
+    expect(stdout).toMatch(/^wrote .*: 7 frames, 112×64 at 8 fps/);
+    expect(probe(output).frames).toBe(7);
+    const record = readProvenance(new Uint8Array(readFileSync(output)))!;
+    expect(record.segments!.map((s) => s.prompt)).toEqual(['a red ball rolls right', 'it bounces on a sunset']);
+    expect(record.titles).toEqual([{ text: 'Hello', from: 0, to: 0.5 }]);
+    expect(record.edits).toEqual(['clip 1 trimmed to 0 s–0.5 s', 'clip 2 trimmed to 0.5 s–1 s', 'crossfade of 1 frame (0.125 s) between clips 1 and 2', '1 title drawn into the frames']);
+    expect(record.settings.frameCount).toBe(7);
+  }, 300_000);
+
   it('refuses a bad storyboard with exit status 2 and every reason, before any browser starts', async () => {
     const file = join(dir, 'bad.txt');
     writeFileSync(file, '0–4 s: a red ball\n3–8 s: it bounces\n8–8 s: nothing\n');
@@ -94,6 +109,10 @@ describe('npm run generate with a storyboard', () => {
     const short = await runCli(['--at', '0', 'a red ball', '--at', '0.125', 'it bounces', '--seconds', '1', '--model', 'models/tiny-test', '-o', join(dir, 'bad.mp4')]);
     expect(short.status).toBe(2);
     expect(short.stderr).toContain('The first segment must last at least 0.25 s');
+    const title = await runCli(['a red ball', '--title', `0–1 s: ${'x'.repeat(10_000)}`, '--title', '0–1 s: <i>x</i>', '-o', join(dir, 'bad.mp4')]);
+    expect(title.status).toBe(2);
+    expect(title.stderr).toContain('--title 1 is too long (10000 characters; at most 200).');
+    expect(title.stderr).toContain('--title 2 ("<i>x</i>") contains markup');
     expect(existsSync(join(dir, 'bad.mp4'))).toBe(false);
   }, 60_000);
 });
