@@ -6,7 +6,8 @@
 // for refusing it is reported. Values are only ever read out of URLSearchParams by fixed names
 // and copied into a fresh object, so keys such as __proto__ cannot reach any object's prototype;
 // the page shows them as text, never as HTML.
-import type { ClipOrigin } from '../store/history.ts';
+import type { ClipEdit, ClipOrigin } from '../store/history.ts';
+import { cutProblems, titleProblems } from '../worker/edit_check.mjs';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { ANY_MODEL, decimalFromText, type RequestLimits } from '../worker/request_check.mjs';
 import { parseStoryboardText, storyboardText } from '../worker/storyboard.mjs';
@@ -26,6 +27,8 @@ const MAX_NAMES_LISTED = 5;
 export interface SharedClip {
   settings: ClipSettings;
   model: { name: string; version: string };
+  /** The editor's trim and titles, made after the clip (absent: the clip as generated). */
+  edit?: ClipEdit;
 }
 
 export type ShareLinkResult = { ok: true; shared: SharedClip } | { ok: false; errors: string[] };
@@ -44,6 +47,7 @@ const FIELDS = {
   m: 'model name',
   mv: 'model version',
   sb: 'storyboard',
+  ed: 'edit',
 } as const;
 type Field = keyof typeof FIELDS;
 const REQUIRED: readonly Field[] = ['v', 'p', 'd', 'a', 'r', 'st', 's', 'n', 'm', 'mv'];
@@ -68,6 +72,8 @@ export function encodeShareLink(pageUrl: string, shared: SharedClip): string {
   params.set('mv', model.version);
   // A storyboard as its text ("0–4 s: …" a line), read back by the same parser as the CLI's files.
   if (settings.storyboard) params.set('sb', storyboardText(settings.storyboard, settings.durationSeconds));
+  // The edit as JSON of fixed fields, read back field by field (editFromLink).
+  if (shared.edit) params.set('ed', JSON.stringify(shared.edit));
   const url = new URL(pageUrl);
   url.hash = params.toString();
   return url.href;
@@ -86,7 +92,7 @@ export function shareBlocker(origin: ClipOrigin | undefined): string | null {
     case 'stitch':
       return 'This clip joins several clips, which a link cannot carry, so there is no share link for it. Download the MP4 to share it.';
     case 'edit':
-      return 'This clip was edited (trimmed or titled), which a link does not carry yet, so there is no share link for it. Download the MP4 to share it.';
+      return origin.shareable ? null : 'This clip was edited from a clip that a link cannot carry (made from pictures or other clips), so there is no share link for it. Download the MP4 to share it.';
     default:
       return null;
   }
@@ -151,8 +157,43 @@ export function decodeShareLink(fragment: string, limits: RequestLimits = ANY_MO
   if (!MODEL_NAME.test(name)) errors.push(`The model name “${shorten(name)}” is not a model name (letters, digits, . _ - only).`);
   if (!MODEL_VERSION.test(version)) errors.push(`The model version “${shorten(version)}” is not a version (letters, digits, . _ - only).`);
 
+  const edit = params.has('ed') ? editFromLink(get('ed'), Number(settings.durationSeconds), errors) : null;
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, shared: { settings: settings as ClipSettings, model: { name, version } } };
+  return { ok: true, shared: { settings: settings as ClipSettings, model: { name, version }, ...(edit && { edit }) } };
+}
+
+/**
+ * A link's edit: JSON whose known fields only are copied into a fresh object, then through the
+ * one edit check (edit_check.mjs) against the clip's length; problems go into `errors`.
+ */
+function editFromLink(text: string, seconds: number, errors: string[]): ClipEdit | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    errors.push('The link\'s edit could not be read.');
+    return null;
+  }
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const trim = (typeof r.trim === 'object' && r.trim !== null ? r.trim : {}) as Record<string, unknown>;
+  const titles = Array.isArray(r.titles) ? r.titles : null;
+  if (!titles) {
+    errors.push('The link\'s edit has no list of titles.');
+    return null;
+  }
+  const edit = {
+    trim: { start: trim.start, end: trim.end },
+    titles: titles.map((t: unknown) => {
+      const f = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+      return { text: f.text, from: f.from, to: f.to, position: f.position, font: f.font, size: f.size, colour: f.colour, fade: f.fade };
+    }),
+  };
+  const problems = [
+    ...cutProblems([seconds], [edit.trim], undefined).map((p) => p.replace(/^Clip 1's trim/, 'The link\'s trim')),
+    ...titleProblems(edit.titles, null),
+  ];
+  errors.push(...problems);
+  return problems.length > 0 ? null : (edit as ClipEdit);
 }
 
 /**

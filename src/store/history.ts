@@ -57,7 +57,7 @@ export type ClipOrigin =
    * The editor's work on the clip `sourceId` (the parent): kept apart from the frames, so the
    * editor can open it again on the source and change it without generating anything.
    */
-  | { kind: 'edit'; sourceId: string; edit: ClipEdit };
+  | { kind: 'edit'; sourceId: string; edit: ClipEdit; shareable?: boolean };
 
 /** An edit of one clip in the editor: the seconds kept and the titles drawn (worker/edit_check.mjs). */
 export interface ClipEdit {

@@ -10,8 +10,8 @@ import { readProvenance } from '../../src/video/provenance.ts';
 import { probe } from '../support/media.ts';
 import { downloadFrom, makeClip, openApp, watchForTrouble } from './create_helpers.ts';
 
-test('the editor: title, undo/redo by keyboard, scrubbing, trim, a new version with its edit kept', async ({ page }) => {
-  test.setTimeout(240_000);
+test('the editor: title, undo/redo by keyboard, scrubbing, trim, a new version with its edit kept, its share link', async ({ page, browser, baseURL }) => {
+  test.setTimeout(360_000);
   const trouble = watchForTrouble(page);
   await openApp(page);
   await makeClip(page, { prompt: 'a red ball bounces', seconds: 1, steps: 1 });
@@ -74,5 +74,25 @@ test('the editor: title, undo/redo by keyboard, scrubbing, trim, a new version w
   await expect(page.getByTestId('title-text')).toHaveValue('THE END');
   await expect(page.getByTestId('trim-start')).toHaveValue('0.25');
   await expect(page.getByTestId('playhead')).toHaveAttribute('max', '7');
+  await page.getByTestId('editor-close').click();
+
+  // Its share link, opened in a fresh context: Generate makes the clip, then the same edit.
+  await page.getByTestId('copy-share-link').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(new URL(link).hash).toContain('&ed=');
+  const other = await browser.newContext({ baseURL });
+  try {
+    const fresh = await other.newPage();
+    await openApp(fresh, link);
+    await expect(fresh.getByTestId('share-notice')).toContainText('that edit is made after it is generated');
+    await fresh.getByTestId('generate').click();
+    await expect(fresh.getByTestId('history-item')).toHaveCount(2, { timeout: 180_000 });
+    await expect(fresh.getByTestId('result-origin')).toHaveText('edited, 1 title');
+    const copy = await downloadFrom(fresh, () => fresh.getByTestId('download').click());
+    expect(probe(copy.path).frames).toBe(4);
+    expect(readProvenance(new Uint8Array(readFileSync(copy.path)))!.titles).toEqual(record.titles);
+  } finally {
+    await other.close();
+  }
   expect(trouble).toEqual([]);
 });

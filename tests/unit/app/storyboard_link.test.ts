@@ -71,3 +71,32 @@ describe('a storyboard in a share link', () => {
     expect(errorsOf(withSb('0–1 s: something else\n1–3 s: b'))).toEqual(["A storyboard request's prompt must be its first segment's prompt."]);
   });
 });
+
+describe('an edit in a share link', () => {
+  const edit = { trim: { start: 0.25, end: 0.75 }, titles: [{ text: 'THE END', from: 0, to: 0.5, position: 'bottom' as const, font: 'sans' as const, size: 0.12, colour: '#ffffff', fade: 0 }] };
+  const shared = { settings: { ...plain, prompt: 'a red ball', durationSeconds: 1 }, model: { name: 'tiny-test', version: '1' }, edit };
+
+  it('round-trips the trim and titles', () => {
+    expect(decodeShareLink(new URL(encodeShareLink('https://example.org/', shared)).hash)).toEqual({ ok: true, shared });
+  });
+
+  it('copies known fields only and refuses markup, huge titles and a trim past the clip', () => {
+    const withEdit = (ed: unknown) => {
+      const params = new URLSearchParams(new URL(encodeShareLink('https://example.org/', shared)).hash.slice(1));
+      params.set('ed', typeof ed === 'string' ? ed : JSON.stringify(ed));
+      return decodeShareLink(`#${params.toString()}`);
+    };
+    const polluted = withEdit({ ...edit, __proto__: { polluted: 1 }, titles: [{ ...edit.titles[0], onload: 'x' }] });
+    expect(polluted.ok && polluted.shared.edit).toEqual(edit);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const errors = (ed: unknown) => {
+      const result = withEdit(ed);
+      return result.ok ? [] : result.errors;
+    };
+    expect(errors({ ...edit, titles: [{ ...edit.titles[0], text: '<img src=x onerror=alert(1)>' }] })[0]).toMatch(/^Title 1 \("<img src=x onerror=alert…"\) contains markup/);
+    expect(errors({ ...edit, titles: [{ ...edit.titles[0], text: 'x'.repeat(300) }] })).toEqual(['Title 1 is too long (300 characters; at most 200).']);
+    expect(errors({ ...edit, titles: [{ ...edit.titles[0], text: 'x'.repeat(10_000) }] })[0]).toMatch(/^The link is too long/);
+    expect(errors({ ...edit, trim: { start: 0, end: 3 } })[0]).toMatch(/^The link's trim must keep a part of its 1 s/);
+    expect(errors('{not json')).toEqual(["The link's edit could not be read."]);
+  });
+});
