@@ -71,7 +71,8 @@ describe('Wan DiT twin on the GPU', () => {
 
   test('Self-Forcing .pt in f16: the velocity matches the goldens', SLOW, async () => {
     const traces = await forward(wanTwin('self-forcing'), 'f16', 'model.');
-    // Weights and matmul inputs rounded to f16 (2⁻¹¹ relative each) over one real-width block.
-    expectClose(traces.output!, twinGoldens(wanTwin('self-forcing')).f32('output'), { atol: 2e-2, rtol: 2e-2 }, 'f16 output');
+    // Weights and matmul inputs rounded to f16 (2⁻¹¹ relative each) over one real-width block;
+    // measured worst on lavapipe 1.0e-3 absolute (the tiny model's f16 tolerance, as in model_golden).
+    expectClose(traces.output!, twinGoldens(wanTwin('self-forcing')).f32('output'), { atol: 5e-3, rtol: 5e-3 }, 'f16 output');
   });
 });
