@@ -106,7 +106,7 @@ test.describe.serial('clips from one engine', () => {
     test.setTimeout(900_000);
     const page = await browser.newPage();
     const names = Object.keys(REQUESTS) as (keyof typeof REQUESTS)[];
-    const all = await generate(page, names.flatMap((name) => REQUESTS[name]));
+    const all = await generate(page, names.flatMap((name): ClipRequest[] => REQUESTS[name]));
     let at = 0;
     runs = Object.fromEntries(names.map((name) => [name, all.slice(at, (at += REQUESTS[name].length))])) as typeof runs;
     await page.close();

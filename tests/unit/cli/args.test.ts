@@ -23,7 +23,7 @@ describe('parseArgs', () => {
   it('reads the documented example', () => {
     expect(parseArgs(['a red ball bounces', '--seconds', '4', '--seed', '7', '--aspect', '16:9', '-o', 'out.mp4'], noRandom, tiny)).toEqual({
       help: false, prompt: 'a red ball bounces', seconds: 4, seed: 7, seedGiven: true, aspect: '16:9', steps: undefined,
-      backend: 'auto', model: undefined, image: undefined, output: 'out.mp4',
+      backend: 'auto', model: undefined, image: undefined, output: 'out.mp4', edit: null,
       // The request as the engine gets it: the model's short side for the aspect (the CLI has no resolution option).
       request: { prompt: 'a red ball bounces', seed: 7, durationSeconds: 4, aspect: '16:9', shortSide: 64, backend: 'auto' },
     });
