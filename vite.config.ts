@@ -16,9 +16,10 @@ const isolationHeaders = {
 /**
  * The model the app ships with, served from the app's own origin (the dev server serves the repo
  * root already; the build copies it to dist/). The page loads it into IndexedDB like any model;
- * the service worker does not cache it (workbox globIgnores below).
+ * the service worker does not cache it (workbox globIgnores below). zoetrope-s, or the model
+ * VITE_BUNDLED_MODEL names (src/app/model_status.ts checks the name; the browser tests build with tiny-test).
  */
-function bundledModel(dir = 'models/tiny-test'): Plugin {
+function bundledModel(dir = `models/${process.env.VITE_BUNDLED_MODEL || 'zoetrope-s'}`): Plugin {
   return {
     name: 'zoetrope-bundled-model',
     apply: 'build',

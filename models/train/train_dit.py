@@ -120,9 +120,9 @@ class DitTrainer:
         if self.small_cache and not self.cache:
             raise SystemExit('--small-cache needs --latent-cache (the phase after it, and the VAE both share)')
         self.build()
-        # What a training step calls (checkpoints keep the modules). One static graph per aspect bucket:
-        # the dynamic-shape graph PyTorch recompiles to at the second bucket took 190 s to build and ran
-        # a step in 1.6 s where the static 1:1 graph ran it in 0.96 s (bench_step.py, the same machine).
+        # What a training step calls (checkpoints keep the modules). One static graph per aspect bucket
+        # (~100 s each to build here, then kept in inductor's on-disk cache across restarts): the
+        # dynamic-shape graph PyTorch otherwise recompiles to at the second bucket took 190 s to build.
         self.te_fn, self.dit_fn = self.te, self.dit
         if getattr(args, 'compile', False) and hasattr(torch, 'compile'):
             self.te_fn, self.dit_fn = torch.compile(self.te, dynamic=False), torch.compile(self.dit, dynamic=False)

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const STAMP = '.built';
 
 /** Inputs of the build, relative to the repository root. */
-const INPUTS = ['src', 'shaders', 'public', 'models/tiny-test', 'index.html', 'vite.config.ts', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'shaders', 'public', 'models/zoetrope-s', 'index.html', 'vite.config.ts', 'package.json', 'package-lock.json'];
 
 /**
  * Newest modification time (ms) of a file or of any file below a folder; 0 when missing.

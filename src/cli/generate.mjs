@@ -16,7 +16,8 @@ import { serveStatic } from './static_server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const APP_DIR = join(ROOT, '.cache', 'cli-app');
-const BUNDLED_MODEL = '/models/tiny-test/manifest.json';
+/** The app's own model (src/app/model_status.ts), which the CLI's build of the app ships too. */
+const BUNDLED_MODEL = '/models/zoetrope-s/manifest.json';
 /** Where a local --model folder is served, beside the app. */
 const MODEL_MOUNT = '/cli-model/';
 /** Engine errors that mean "the input was wrong", as opposed to "the run failed". */

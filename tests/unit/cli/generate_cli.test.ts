@@ -64,7 +64,7 @@ describe('npm run generate', () => {
 
   it('refuses an unsafe prompt with exit status 2 and the filter\'s message, writing nothing', async () => {
     const output = join(dir, 'refused.mp4');
-    const { status, stderr } = await runCli(['a gory battlefield', '--seconds', '1', '-o', output]);
+    const { status, stderr } = await runCli(['a gory battlefield', '--seconds', '1', '--model', 'models/tiny-test', '-o', output]);
     expect(status).toBe(2);
     expect(stderr).toContain('This prompt was refused: it asks for graphic gore ("gore").');
     expect(spawnSync('test', ['-e', output]).status).toBe(1);
@@ -72,7 +72,7 @@ describe('npm run generate', () => {
 
   it('exits 1 with the engine\'s advice when the asked-for backend cannot run (Chromium without WebGPU)', async () => {
     const output = join(dir, 'nogpu.mp4');
-    const { status, stderr } = await runCli(['a red ball', '--seconds', '1', '--backend', 'webgpu', '-o', output], { ZOETROPE_CHROMIUM_ARGS: '' });
+    const { status, stderr } = await runCli(['a red ball', '--seconds', '1', '--backend', 'webgpu', '--model', 'models/tiny-test', '-o', output], { ZOETROPE_CHROMIUM_ARGS: '' });
     expect(status).toBe(1);
     expect(stderr).toContain('The WebGPU backend was asked for, but it cannot run here.');
     expect(stderr).toContain('Or choose the CPU (WASM) backend.');
@@ -85,7 +85,7 @@ describe('npm run generate', () => {
     mkdirSync(kept);
     const output = join(folder, 'clip.mp4');
     // The folder is there when the run starts (so the up-front check passes) and gone by the end.
-    const { status, stdout, stderr } = await runCli(['a red ball', '--seconds', '1', '--steps', '1', '--seed', '3', '-o', output], { TMPDIR: kept }, (soFar) => {
+    const { status, stdout, stderr } = await runCli(['a red ball', '--seconds', '1', '--steps', '1', '--seed', '3', '--model', 'models/tiny-test', '-o', output], { TMPDIR: kept }, (soFar) => {
       if (soFar.includes('loading model') && existsSync(folder)) rmSync(folder, { recursive: true });
     });
     expect(status, stderr).toBe(1);
@@ -102,7 +102,7 @@ describe('npm run generate', () => {
     [['a cat', '--seconds', '0'], '--seconds must be a number of seconds'],
     [['a cat', '--seconds', '61'], '--seconds must be a number of seconds'],
     // Checked against the model's own limits before anything is built: one frame of tiny-test is 1/8 s.
-    [['a cat', '--seconds', '0.1'], '--seconds must be a number of seconds from 1/8 (one frame at tiny-test\'s 8 fps) to 60 (got 0.1).'],
+    [['a cat', '--seconds', '0.1', '--model', 'models/tiny-test'], '--seconds must be a number of seconds from 1/8 (one frame at tiny-test\'s 8 fps) to 60 (got 0.1).'],
     [['a cat', '--steps', '51'], '--steps must be a whole number from 1 to 50 (got 51).'],
     [['a go\u200Bre scene'], 'This prompt was refused: it asks for graphic gore ("gore").'],
     [['a cat', '-o', 'README.md/clip.mp4'], `Cannot write README.md/clip.mp4: ${join(ROOT, 'README.md')} is not a folder.`],
