@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -24,7 +24,9 @@ function bundledModel(dir = `models/${process.env.VITE_BUNDLED_MODEL || 'zoetrop
     name: 'zoetrope-bundled-model',
     apply: 'build',
     generateBundle() {
-      for (const file of readdirSync(dir)) {
+      // The manifest and the files it lists: what the page downloads (not the model card's samples/).
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+      for (const file of ['manifest.json', ...manifest.files.map((f) => f.path)]) {
         this.emitFile({ type: 'asset', fileName: `${dir}/${file}`, source: readFileSync(join(dir, file)) });
       }
     },

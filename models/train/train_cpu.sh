@@ -89,10 +89,8 @@ case "${1:-}" in
     # before that it ran at the config's 5, which left 36 % of its draws at σ > 0.9 and no objects formed.
     # The phase ended at step 2898, when training moved to a CPU with AVX512-BF16 (a 256 px step 3.4x
     # faster: README's table); so the 128 px cache is only read when it is there and the phase not over.
-    small=()
-    if [ -d "$STATE/latents-128" ] && [ "${SMALL_STEPS:-2898}" -gt 0 ]; then
-      small=(--small-cache "$STATE/latents-128" --small-steps "${SMALL_STEPS:-2898}" --small-batch 32 --small-shift 2.5)
-    fi
+    small=(--small-steps "${SMALL_STEPS:-2898}" --small-batch 32 --small-shift 2.5)
+    if [ -d "$STATE/latents-128" ]; then small+=(--small-cache "$STATE/latents-128"); fi
     exec "$PY" models/train/train_dit.py --config zoetrope-s --latent-cache "$STATE/latents" --out "$STATE/dit" \
       "${small[@]}" $(dit_start) --steps "${STEPS:-9000}" --batch 16 --lr 3e-4 --warmup 300 --compile \
       --decay-start "${DECAY_START:-7000}" --decay-end "${STEPS:-9000}" --ckpt-minutes 5 --log-every 50 ;;

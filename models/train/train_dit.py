@@ -274,8 +274,10 @@ class DitTrainer:
 
     def save(self, folder, step):
         a = self.args
-        schedule = {'batch': a.batch, 'small_batch': self.small_batch() if self.small_cache else None,
-                    'small_steps': getattr(a, 'small_steps', 0) if self.small_cache else 0,
+        # The low-resolution phase's length is recorded even after its cache is gone (clips seen count it).
+        small_steps = getattr(a, 'small_steps', 0) or 0
+        schedule = {'batch': a.batch, 'small_batch': self.small_batch() if small_steps else None,
+                    'small_steps': small_steps,
                     'data_reuse': max(1, getattr(a, 'data_reuse', 1)), 'shift': self.shift,
                     'small_shift': getattr(a, 'small_shift', None)}
         meta = {**self.meta, 'stage': self.stage, 'step': step, 'config': self.cfg['name'], 'schedule': schedule}
