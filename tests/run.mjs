@@ -99,9 +99,11 @@ function runPythonTests() {
     const ran = Number(/Ran (\d+) tests?/.exec(result.stderr)?.[1] ?? 0);
     const counts = /FAILED \(([^)]*)\)/.exec(result.stderr)?.[1] ?? '';
     const failed = [...counts.matchAll(/(?:failures|errors)=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-    return { status: result.status ?? 1, passed: ran - failed, failed: result.status === 0 ? failed : Math.max(failed, 1) };
+    const names = result.stderr.split('\n').filter((line) => /^(FAIL|ERROR): /.test(line)).map((line) => `python ${folder}: ${line}`);
+    return { status: result.status ?? 1, passed: ran - failed, failed: result.status === 0 ? failed : Math.max(failed, 1), names };
   });
   return {
+    names: suites.flatMap((suite) => suite.names),
     status: suites.every((suite) => suite.status === 0) ? 0 : 1,
     passed: suites.reduce((sum, suite) => sum + suite.passed, 0),
     failed: suites.reduce((sum, suite) => sum + suite.failed, 0),
@@ -122,6 +124,40 @@ function slowestBrowserTests(report, count) {
   };
   (report?.suites ?? []).forEach(walk);
   return rows.sort((a, b) => b.seconds - a.seconds).slice(0, count);
+}
+
+/** The first lines of a failure message, without colour codes: enough to tell which check broke. */
+function firstLines(message, count = 6) {
+  // eslint-disable-next-line no-control-regex
+  return String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim()).slice(0, count).map((l) => `      ${l.slice(0, 200)}`);
+}
+
+/** Every failed test of a vitest JSON report, named, with how it failed (the summary is the log's tail). */
+function failedVitestTests(report, label) {
+  return (report?.testResults ?? []).flatMap((file) => {
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed')
+      .map((t) => [`${label} ${file.name.replace(process.cwd() + '/', '')} › ${t.fullName}`, ...firstLines(t.failureMessages?.[0])]);
+    // A file that failed to load has no failed test, only its own message.
+    if (failedTests.length === 0 && file.status === 'failed') return [[`${label} ${file.name.replace(process.cwd() + '/', '')}`, ...firstLines(file.message)]];
+    return failedTests;
+  }).map((lines) => lines.join('\n'));
+}
+
+/** The same from Playwright's JSON report: tests whose outcome was unexpected or flaky. */
+function failedBrowserTests(report) {
+  const rows = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+        const error = t.results.find((r) => r.error)?.error;
+        rows.push([`browser (${t.status}) ${t.projectName} ${spec.file}:${spec.line} ${spec.title}`, ...firstLines(error?.message)].join('\n'));
+      }
+    }
+    (suite.suites ?? []).forEach(walk);
+  };
+  (report?.suites ?? []).forEach(walk);
+  return rows;
 }
 
 function readJson(path) {
@@ -164,5 +200,10 @@ console.log(`total: ${passed} passed, ${failed} failed`);
 console.log(`time: ${timings.join(', ')}`);
 console.log('slowest browser tests:');
 for (const row of slowestBrowserTests(browser, 20)) console.log(`  ${row.seconds.toFixed(1).padStart(6)} s  ${row.name}`);
+const failures = [...failedVitestTests(unit, 'unit'), ...failedVitestTests(gpuNode, 'GPU in Node'), ...python.names, ...failedBrowserTests(browser)];
+if (failures.length > 0) {
+  console.log('failed tests:');
+  for (const failure of failures) console.log(`  ${failure}`);
+}
 const allRan = [typecheckStatus, unitStatus, gpuNodeStatus, python.status, browserStatus].every((status) => status === 0);
 process.exit(allRan && failed === 0 ? 0 : 1);

@@ -13,7 +13,9 @@ and, with --goldens, the engine's goldens for these weights (export_goldens.py's
 tests/fixtures/goldens/<config name>/. Checks every file <= 16 MiB and everything under models/
 <= 40 MiB. The weights are rounded to f16 first, so the ONNX graphs, the goldens and the engine all
 see exactly the shipped numbers.
-Run: /usr/bin/python3 models/train/export_zoetrope_s.py <checkpoint folder> [--out models/zoetrope-s] [--goldens]
+With --vae <folder>, the VAE comes from that checkpoint (the vae-decoder stage), its encoder checked
+to be the one the DiT's latents were made with.
+Run: /usr/bin/python3 models/train/export_zoetrope_s.py <checkpoint folder> [--out models/zoetrope-s] [--goldens] [--vae <folder>]
 """
 import argparse
 import hashlib
@@ -98,11 +100,13 @@ def models_dir_bytes():
 
 
 def export(ckpt, out_dir, config='zoetrope-s', tokenizer=None, with_onnx=True, goldens_dir=None,
-           file_limit=FILE_LIMIT, verbose=True):
+           file_limit=FILE_LIMIT, verbose=True, vae=None):
     cfg = load_config(config)
     config_text = read_config_text(config)
     models = build_models(cfg)
     meta = checkpoint.load_into(ckpt, models)
+    if vae:
+        meta = {**meta, **vae_from(vae, models['vae'], meta)}
     with torch.no_grad():
         for m in models.values():
             for p in m.parameters():
@@ -141,7 +145,8 @@ def export(ckpt, out_dir, config='zoetrope-s', tokenizer=None, with_onnx=True, g
         'version': cfg['version'],
         'config': json.loads(config_text),
         'parts': {'tokenizer': 'tokenizer.json', **parts},
-        'training': {k: meta[k] for k in ('stage', 'step', 'latent_scale', 'machine_seconds', 'schedule', 'teacher_steps', 'teacher_cfg') if k in meta},
+        'training': {k: meta[k] for k in ('stage', 'step', 'latent_scale', 'machine_seconds', 'schedule', 'teacher_steps', 'teacher_cfg',
+                                          'vae_decoder_step') if k in meta},
         'files': [{'path': p, 'bytes': os.path.getsize(os.path.join(out_dir, p)),
                    'sha256': sha256(os.path.join(out_dir, p))} for p in files],
     }
@@ -161,6 +166,20 @@ def export(ckpt, out_dir, config='zoetrope-s', tokenizer=None, with_onnx=True, g
     return manifest, total
 
 
+def vae_from(folder, vae, meta):
+    """The VAE of another checkpoint (the vae-decoder stage's) in place of the one `meta` came with.
+    Only its decoder may differ: the encoder made the latents the DiT learned, so a changed encoder
+    (or latent scale) is refused rather than shipped beside a DiT it does not match."""
+    own_encoder = {k: v.clone() for k, v in vae.state_dict().items() if k.startswith('encoder.')}
+    vae_meta = checkpoint.load_into(folder, {'vae': vae})
+    if vae_meta.get('latent_scale') != meta.get('latent_scale'):
+        raise ValueError(f'{folder}: its latent scale is not the one the DiT was trained with')
+    changed = [k for k, v in vae.state_dict().items() if k in own_encoder and not torch.equal(v, own_encoder[k])]
+    if changed:
+        raise ValueError(f'{folder}: its encoder differs from the DiT checkpoint\'s ({changed[0]}, …)')
+    return {'vae_decoder_step': vae_meta.get('step')}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('checkpoint', help='checkpoint folder with vae, text_encoder and dit (few_step_distill.py)')
@@ -168,11 +187,13 @@ def main(argv=None):
     p.add_argument('--out', default=None, help='default models/<config name>')
     p.add_argument('--tokenizer', default=None)
     p.add_argument('--goldens', action='store_true', help='also write tests/fixtures/goldens/<config name>/')
+    p.add_argument('--vae', default=None, help='take the VAE from this checkpoint folder instead (the vae-decoder '
+                                               'stage: same encoder, a decoder trained on)')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     cfg = load_config(args.config)
     out = args.out or os.path.join(ROOT, 'models', cfg['name'])
     goldens = os.path.join(ROOT, 'tests', 'fixtures', 'goldens', cfg['name']) if args.goldens else None
-    export(args.checkpoint, out, args.config, args.tokenizer, goldens_dir=goldens)
+    export(args.checkpoint, out, args.config, args.tokenizer, goldens_dir=goldens, vae=args.vae)
     check_models_budget()
 
 

@@ -106,6 +106,31 @@ class ExportTest(unittest.TestCase):
         export(ckpt, out, 'tiny-test', self.tokenizer, verbose=False)
         onnx.checker.check_model(os.path.join(out, 'dit.onnx'))
 
+    def test_a_decoder_trained_on_replaces_the_vae_and_a_changed_encoder_is_refused(self):
+        vae = {k: v.clone() for k, v in self.models['vae'].state_dict().items()}
+        decoder_key = next(k for k in vae if k.startswith('decoder.'))
+        encoder_key = next(k for k in vae if k.startswith('encoder.'))
+        vae[decoder_key] += 0.5
+        folder = os.path.join(self.tmp, 'vae-decoder')
+        vae_module = tiny_models(self.cfg)['vae']
+        vae_module.load_state_dict(vae)
+        checkpoint.save(folder, {'vae': vae_module}, {'stage': 'vae', 'step': 3, 'latent_scale': [1.0] * 4})
+        out = os.path.join(self.tmp, 'with-decoder')
+        manifest, _ = export(self.ckpt, out, 'tiny-test', self.tokenizer, with_onnx=False, verbose=False, vae=folder)
+        self.assertEqual(manifest['training']['vae_decoder_step'], 3)
+        shipped, _ = st.load(os.path.join(out, manifest['parts']['vae']['weights']))
+        self.assertTrue(torch.equal(shipped[decoder_key], vae[decoder_key].half()))
+        self.assertTrue(torch.equal(shipped[encoder_key], self.models['vae'].state_dict()[encoder_key].half()))
+
+        vae[encoder_key] += 0.5                                # latents the DiT never saw: refused
+        vae_module.load_state_dict(vae)
+        checkpoint.save(folder, {'vae': vae_module}, {'stage': 'vae', 'step': 4, 'latent_scale': [1.0] * 4})
+        with self.assertRaisesRegex(ValueError, 'encoder differs'):
+            export(self.ckpt, os.path.join(self.tmp, 'refused'), 'tiny-test', self.tokenizer, with_onnx=False, verbose=False, vae=folder)
+        checkpoint.save(folder, {'vae': vae_module}, {'stage': 'vae', 'step': 4, 'latent_scale': [2.0] * 4})
+        with self.assertRaisesRegex(ValueError, 'latent scale'):
+            export(self.ckpt, os.path.join(self.tmp, 'refused'), 'tiny-test', self.tokenizer, with_onnx=False, verbose=False, vae=folder)
+
     def test_unsharded_export_is_tiny_test_and_its_goldens(self):
         # make_tiny's VAE was never latent-scaled, so this checkpoint says no scale, as make_tiny does.
         unscaled = os.path.join(self.tmp, 'unscaled')

@@ -5,8 +5,11 @@
 // its own clear error; never another exception, never a hang, never a large allocation.
 import fc from 'fast-check';
 
-/** Each parser's share of the suite's time (fast-check stops starting new runs after it). */
-export const FUZZ_BUDGET_MS = 3_000;
+/**
+ * Each parser's share of the suite's time (fast-check stops starting new runs after it).
+ * FUZZ_BUDGET_MS in the environment gives a longer hunt: `FUZZ_BUDGET_MS=60000 npx vitest run fuzz`.
+ */
+export const FUZZ_BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS) > 0 ? Number(process.env.FUZZ_BUDGET_MS) : 3_000;
 /** Runs fast-check aims for; the budget usually ends them first. */
 const MAX_RUNS = 100_000;
 /** One parse slower than this is a hang (generous: the machine may be busy with other work). */
@@ -199,4 +202,4 @@ export function fuzzSettings(budgetMs = FUZZ_BUDGET_MS): fc.Parameters<unknown> 
 }
 
 /** Vitest's limit for one fuzz test: its budget, plus time for a failing case to shrink and report. */
-export const FUZZ_TEST_TIMEOUT_MS = 30_000;
+export const FUZZ_TEST_TIMEOUT_MS = Math.max(30_000, 10 * FUZZ_BUDGET_MS);
