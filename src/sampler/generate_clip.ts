@@ -94,7 +94,7 @@ export async function generateClip<Text, Latents>(
   try {
     // An extended clip's frames start the MP4; then the given pictures are encoded.
     await timed(timings, 'given', () => conditioning.prepare(async (rgba) => {
-      await emitFrame(writer, rgba, width, height, emitted, callbacks);
+      await emitFrame(writer, rgba, emitted, callbacks);
       emitted += 1;
       await report('encoding', 0, emitted);
     }, signal));
@@ -150,7 +150,7 @@ export async function generateClip<Text, Latents>(
       const shown = decoded.frames.slice(window.emitFrom, window.emitFrom + window.emitCount);
       for (const [i, rgba] of shown.entries()) {
         throwIfCancelled(signal);
-        await timed(timings, 'encode', () => emitFrame(writer, rgba, width, height, emitted, callbacks));
+        await timed(timings, 'encode', () => emitFrame(writer, rgba, emitted, callbacks));
         emitted += 1;
         const encodeShare = 1 - DENOISE_SHARE - DECODE_SHARE;
         await report('encoding', (w + DENOISE_SHARE + DECODE_SHARE + (encodeShare * (i + 1)) / shown.length) / plan.windows, emitted);
@@ -191,10 +191,8 @@ export function windowPlan(seconds: number, fps: number, windowFrames: number, c
   return { windows: 1 + Math.max(0, Math.ceil((frames - windowFrames) / fresh)), frames };
 }
 
-async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, width: number, height: number, index: number, callbacks: ClipCallbacks) {
-  const frame = new VideoFrame(rgba, {
-    format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: writer.timestampOf(index), duration: writer.frameDuration,
-  });
+async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, index: number, callbacks: ClipCallbacks) {
+  const frame = writer.rgbaFrame(rgba, index);
   try {
     await writer.addFrame(frame);
   } catch (error) {

@@ -58,12 +58,7 @@ export async function renderEdit(plan: EditPlan, onProgress?: (fraction: number)
   let frameCount = 0;
   const emit = async (rgba: Uint8Array<ArrayBuffer>) => {
     drawTitles(rgba, width, height, plan.titles, frameCount, fps);
-    const frame = new VideoFrame(rgba, { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: writer.timestampOf(frameCount), duration: writer.frameDuration });
-    try {
-      await writer.addFrame(frame);
-    } finally {
-      frame.close();
-    }
+    await writer.addRgba(rgba, frameCount);
     frameCount += 1;
     onProgress?.(frameCount / total);
   };

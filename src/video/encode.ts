@@ -36,6 +36,8 @@ export class Mp4Writer {
     readonly codec: string,
     readonly family: CodecFamily,
     readonly fps: number,
+    readonly width: number,
+    readonly height: number,
   ) {}
 
   static async open({ width, height, fps, codecs = DEFAULT_CODEC_ORDER }: Mp4WriterOptions): Promise<Mp4Writer> {
@@ -63,7 +65,7 @@ export class Mp4Writer {
       },
     });
     encoder.configure(choice.config);
-    writer = new Mp4Writer(encoder, muxer, choice.codec, choice.family, fps);
+    writer = new Mp4Writer(encoder, muxer, choice.codec, choice.family, fps, width, height);
     return writer;
   }
 
@@ -74,6 +76,23 @@ export class Mp4Writer {
 
   get frameDuration(): number {
     return Math.round(1e6 / this.fps);
+  }
+
+  /** RGBA pixels at the writer's size as frame `frameIndex` of its grid; the caller closes it. */
+  rgbaFrame(rgba: Uint8Array<ArrayBuffer>, frameIndex: number): VideoFrame {
+    return new VideoFrame(rgba, {
+      format: 'RGBA', codedWidth: this.width, codedHeight: this.height, timestamp: this.timestampOf(frameIndex), duration: this.frameDuration,
+    });
+  }
+
+  /** Encodes RGBA pixels at the writer's size as frame `frameIndex` (a frame is made and closed here). */
+  async addRgba(rgba: Uint8Array<ArrayBuffer>, frameIndex: number): Promise<void> {
+    const frame = this.rgbaFrame(rgba, frameIndex);
+    try {
+      await this.addFrame(frame);
+    } finally {
+      frame.close();
+    }
   }
 
   /** Encodes `frame`; the caller still owns it (the encoder keeps its own reference). */

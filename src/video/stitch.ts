@@ -92,14 +92,7 @@ async function reencode(clips: readonly Uint8Array<ArrayBuffer>[], tracks: Demux
         } finally {
           decoded.close();
         }
-        const frame = new VideoFrame(rgba, {
-          format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: writer.timestampOf(frameCount), duration: writer.frameDuration,
-        });
-        try {
-          await writer.addFrame(frame);
-        } finally {
-          frame.close();
-        }
+        await writer.addRgba(rgba, frameCount);
         frameCount += 1;
         onProgress?.(frameCount / total);
       });
