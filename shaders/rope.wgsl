@@ -5,8 +5,9 @@
 // axes: the first HEAD_DIM/2 − 2·⌊HEAD_DIM/6⌋ pairs rotate by the token's frame, the next
 // ⌊HEAD_DIM/6⌋ by its row, the last ⌊HEAD_DIM/6⌋ by its column ([22, 21, 21] at head_dim 128).
 // Tokens are ordered (frame, row, column) row-major over FRAMES × HEIGHT × WIDTH; the frame
-// position is counted from FRAME_OFFSET (0 in every chunk window; a KV-cache port passes the
-// chunk's first frame).
+// position is counted from params.frame_offset (0 in every chunk window; a KV-cache port passes
+// the chunk's first frame). It is a uniform, not an override constant, so one pipeline serves
+// every chunk of a streamed clip (an override would compile a new pipeline per chunk).
 //
 //   (x₂ⱼ, x₂ⱼ₊₁) ← (x₂ⱼ·cos θ − x₂ⱼ₊₁·sin θ,  x₂ⱼ·sin θ + x₂ⱼ₊₁·cos θ),  θ = position·ωⱼ
 //
@@ -25,10 +26,18 @@ override HEAD_DIM: u32;
 override FRAMES: u32;
 override HEIGHT: u32;
 override WIDTH: u32;
-override FRAME_OFFSET: u32 = 0u;
+
+// 16 bytes (a uniform buffer's minimum); see ropeUniforms in src/gpu/ops/rope.ts.
+struct Params {
+  frame_offset: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
 
 @group(0) @binding(0) var<storage, read_write> x: array<T>;
 @group(0) @binding(1) var<storage, read> table: array<vec2f>;
+@group(0) @binding(2) var<uniform> params: Params;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rope(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -42,7 +51,7 @@ fn rope(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
   let time_pairs = half - 2u * spatial_pairs;
   var position: u32;
   if (pair < time_pairs) {
-    position = token / (HEIGHT * WIDTH) + FRAME_OFFSET;
+    position = token / (HEIGHT * WIDTH) + params.frame_offset;
   } else if (pair < time_pairs + spatial_pairs) {
     position = (token / WIDTH) % HEIGHT;
   } else {

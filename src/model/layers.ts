@@ -9,7 +9,7 @@ import { matmulInt8GatedResidualKernel, matmulInt8Kernel } from '../gpu/ops/matm
 import { castToStorageKernel } from '../gpu/ops/cast.ts';
 import { lnModulateF32Kernel, lnModulateKernel, type ModulateParams } from '../gpu/ops/modulate.ts';
 import { layerNormAffineKernel, layerNormKernel, rmsNormKernel } from '../gpu/ops/norm.ts';
-import { ropeKernel } from '../gpu/ops/rope.ts';
+import { ropeKernel, ropeUniforms } from '../gpu/ops/rope.ts';
 import { elementCount, tensorView, type DType, type Tensor } from '../gpu/tensor.ts';
 import type { Constants } from './constants.ts';
 import type { ForwardRecorder } from './recorder.ts';
@@ -174,7 +174,9 @@ export function attention(r: ForwardRecorder, q: Tensor, k: Tensor, v: Tensor, s
 
 /** 3D RoPE in place on x (L, heads·d) over an F×H×W token grid; table from ropeTable(). */
 export function rope(r: ForwardRecorder, x: Tensor, table: Tensor, grid: { frames: number; height: number; width: number; heads: number; headDim: number; frameOffset?: number }): void {
-  r.run(ropeKernel, { ...grid, precision: x.dtype }, { x, table });
+  const { frameOffset, ...shape } = grid;
+  // The offset goes in a uniform, so every chunk of a clip shares one compiled pipeline.
+  r.run(ropeKernel, { ...shape, precision: x.dtype }, { x, table, params: r.uniform(ropeUniforms({ frameOffset })) });
 }
 
 export function add(r: ForwardRecorder, a: Tensor, b: Tensor): Tensor {

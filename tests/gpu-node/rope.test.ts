@@ -1,8 +1,8 @@
 // shaders/rope.wgsl against its float64 reference (src/gpu/reference/rope.ts), in f32 and f16
 // storage, on Dawn + lavapipe: the cases of tests/gpu/rope.spec.ts at both precisions. The cos/sin
 // table is f32 at either precision; only q or k (rotated in place) is T.
-import { test } from 'vitest';
-import { ropeKernel, ropeTable } from '../../src/gpu/ops/rope.ts';
+import { expect, test } from 'vitest';
+import { ropeKernel, ropeTable, ropeUniforms } from '../../src/gpu/ops/rope.ts';
 import { rope, type RopeShape } from '../../src/gpu/reference/rope.ts';
 import { expectClose, fromStorage, PRECISIONS, randomValues, roundToStorage, runKernelNode, storedAs, toStorage } from './helpers.ts';
 
@@ -23,8 +23,15 @@ for (const precision of PRECISIONS) {
       const length = c.frames * c.height * c.width * c.heads * c.headDim;
       const x = roundToStorage(randomValues(length, c.headDim), precision);
       const positions = Math.max(c.frames + (c.frameOffset ?? 0), c.height, c.width);
-      const out = await runKernelNode(ropeKernel, { ...c, precision }, { x: toStorage(x, precision), table: ropeTable(c.headDim, positions) });
+      const out = await runKernelNode(ropeKernel, { ...c, precision }, { x: toStorage(x, precision), table: ropeTable(c.headDim, positions), params: ropeUniforms(c) });
       expectClose(fromStorage(out.x, precision), rope(x, c), storedAs(precision, TOLERANCE));
     });
   }
 }
+
+test('the frame offset is a uniform: the chunks of a streamed clip share one pipeline', () => {
+  const shape = { frames: 4, height: 8, width: 8, heads: 2, headDim: 16, precision: 'f32' as const };
+  const pipelineKey = (frameOffset: number) => JSON.stringify(ropeKernel.overrides({ ...shape, frameOffset }));
+  for (const frameOffset of [4, 8, 236]) expect(pipelineKey(frameOffset)).toBe(pipelineKey(0));
+  expect(Array.from(ropeUniforms({ frameOffset: 236 }))).toEqual([236, 0, 0, 0]);
+});

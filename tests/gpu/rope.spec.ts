@@ -51,7 +51,7 @@ for (const c of cases) {
       module: '/src/gpu/ops/rope.ts',
       kernel: 'ropeKernel',
       params: { ...c, precision: 'f32' },
-      data: { x: { type: 'f32', values: x }, table: { type: 'f32', values: ropeTable(c.headDim, positions) } },
+      data: { x: { type: 'f32', values: x }, table: { type: 'f32', values: ropeTable(c.headDim, positions) }, params: { type: 'u32', values: [c.frameOffset ?? 0, 0, 0, 0] } },
     });
     expectClose(decode(out.x!, 'f32'), rope(x, c), TOLERANCE);
   });

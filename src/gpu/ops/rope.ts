@@ -13,7 +13,11 @@ export interface RopeParams {
   heads: number;
   /** Even; the table must be built for the same head_dim. */
   headDim: number;
-  /** Position of the first frame (0 in each chunk window). frameOffset + frames, height and width must not exceed the table's positions. */
+  /**
+   * Position of the first frame (0 in each chunk window). frameOffset + frames, height and width
+   * must not exceed the table's positions. Read from the `params` uniform (ropeUniforms), not
+   * compiled into the pipeline.
+   */
   frameOffset?: number;
   precision: Precision;
   workgroupSize?: number;
@@ -21,7 +25,15 @@ export interface RopeParams {
 
 const DEFAULT_WORKGROUP_SIZE = 64;
 
-/** x (L, heads, headDim) of type T, rotated in place; table (positions, headDim/2) of f32 (cos, sin). */
+/** The `params` uniform buffer (struct Params in the shader): the frame offset, padded to 16 bytes. */
+export function ropeUniforms(p: Pick<RopeParams, 'frameOffset'>): Uint32Array<ArrayBuffer> {
+  return new Uint32Array([p.frameOffset ?? 0, 0, 0, 0]);
+}
+
+/**
+ * x (L, heads, headDim) of type T, rotated in place; table (positions, headDim/2) of f32 (cos, sin);
+ * params from ropeUniforms (the frame offset is a uniform: one pipeline for every chunk).
+ */
 export const ropeKernel = defineKernel({
   name: 'rope.rope',
   code: source,
@@ -29,6 +41,7 @@ export const ropeKernel = defineKernel({
   bindings: [
     ['x', 'storage'],
     ['table', 'read-only-storage'],
+    ['params', 'uniform'],
   ] as const,
   precision: (p: RopeParams) => p.precision,
   overrides: (p: RopeParams) => ({
@@ -38,7 +51,6 @@ export const ropeKernel = defineKernel({
     FRAMES: p.frames,
     HEIGHT: p.height,
     WIDTH: p.width,
-    FRAME_OFFSET: p.frameOffset ?? 0,
   }),
   // One invocation per (token, head, pair).
   grid: (p: RopeParams) =>
