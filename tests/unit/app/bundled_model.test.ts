@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bundledModelName } from '../../../src/app/model_status.ts';
+import { bundledModelName, modelNote } from '../../../src/app/model_status.ts';
 
 describe('the model the app ships', () => {
   it('is zoetrope-s unless the build names another shippable model', () => {
@@ -19,5 +19,14 @@ describe('the model the app ships', () => {
       expect(existsSync(manifest), manifest).toBe(true);
       expect(JSON.parse(readFileSync(manifest, 'utf8')).config.name).toBe(name);
     }
+  });
+});
+
+describe('what the page says beside a model', () => {
+  it('says plainly what each shipped model can and cannot make (the model card\'s figures)', () => {
+    expect(modelNote('tiny-test')).toContain('random weights');
+    expect(modelNote('zoetrope-s')).toContain('background and style');
+    expect(modelNote('zoetrope-s')).toContain('objects it names do not form yet');
+    expect(modelNote('wan2.1-t2v-1.3b')).toBe('');
   });
 });
