@@ -30,12 +30,12 @@ from train_common import CPU_PRECISION, probe_cpu
 from world.captions import parse_caption
 
 GROUPS = ('heldin_single', 'heldin_multi', 'heldout')
-# Hours spent before the DiT: the VAE (its checkpoint meta: 4.58 h) and the two latent caches
+# Hours of the stages other than the DiT: the VAE (its checkpoint meta: 4.58 h) and the two latent caches
 # (wall-clock of the encode runs, from their shards' times; the 256 px one shared the CPU part of
 # the time). Stated here, measured there.
 # The fifth sitting's machine had lost the caches: the 256 px one was built again (0.5 h, its log).
-# Machine-hours of the other stages (the decoder alone trained on after the DiT's sixth sitting).
-HOURS_BEFORE_DIT = {'vae': 4.58, 'latent_cache_256': 1.49, 'latent_cache_128': 0.8, 'latent_cache_256_rebuilt': 0.5, 'vae_decoder': 0.45}
+# The decoder alone (0.45 h, its checkpoint meta) trained in the DiT's sixth sitting, beside it.
+OTHER_STAGE_HOURS = {'vae': 4.58, 'latent_cache_256': 1.49, 'latent_cache_128': 0.8, 'latent_cache_256_rebuilt': 0.5, 'vae_decoder': 0.45}
 
 
 def parse_args(argv):
@@ -134,7 +134,7 @@ def judge_checkpoint(args):
 def curve_row(result, meta, folder, cfg):
     dit_hours = meta.get('machine_seconds', 0.0) / 3600
     single = result['groups']['heldin_single']['attribute_accuracy']
-    row = {'machine_hours': round(sum(HOURS_BEFORE_DIT.values()) + dit_hours, 2), 'dit_machine_hours': round(dit_hours, 2),
+    row = {'machine_hours': round(sum(OTHER_STAGE_HOURS.values()) + dit_hours, 2), 'dit_machine_hours': round(dit_hours, 2),
            'step': result['step'], 'val_loss': last_val_loss(folder), 'size': result['size'], 'sampler': result['sampler']}
     if 'schedule' in meta:
         row['clips_seen'] = clips_seen(cfg, meta['schedule'], result['step'])
@@ -150,7 +150,7 @@ def append_curve(path, row):
     with open(path) as f:
         metrics = json.load(f)
     dit = metrics.setdefault('dit', {})
-    dit.setdefault('hours_before_dit', HOURS_BEFORE_DIT)
+    dit.setdefault('hours_before_dit', OTHER_STAGE_HOURS)
     dit.setdefault('learning_curve', []).append(row)
     with open(path, 'w') as f:
         json.dump(metrics, f, indent=1)
