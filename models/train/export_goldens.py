@@ -8,6 +8,8 @@ One safetensors (f32; token ids and mask i32) plus a JSON index per stack; the b
 (B = 1) is dropped from every tensor. Noise inputs come from the RNG twin (rng.py), so the TS side
 can also regenerate them from the seeds given in the JSON.
 Run after make_tiny.py: /usr/bin/python3 models/train/export_goldens.py
+For a shipped model folder (its f16 weights, shards joined), into tests/fixtures/goldens/<name>/:
+    /usr/bin/python3 models/train/export_goldens.py models/zoetrope-s
 """
 import json
 import os
@@ -112,7 +114,7 @@ def vae_goldens(cfg, vae):
         frames = vae.decoder(z)
         latents = vae.encoder(frames)[:, :c]
     tensors = {'input.latents': z[0], 'decoder.output': frames[0], 'encoder.output': latents[0]}
-    what = {'input.latents': 'latents (C, h, w) = noise(seed 9)', 'decoder.output': 'decoder(latents): (3, 8h, 8w)',
+    what = {'input.latents': 'latents (C, h, w) = noise(seed 9)', 'decoder.output': 'decoder(latents): (3, s*h, s*w), s = the spatial factor',
             'encoder.output': 'encoder(decoder.output), the mean half: (C, h, w)'}
     return tensors, what, {}
 
@@ -150,5 +152,16 @@ def main(model_dir=TINY_DIR, golden_dir=GOLDEN_DIR, load=load_tiny):
     print('wrote', golden_dir)
 
 
+def main_for_shipped(model_dir):
+    from export_zoetrope_s import load_model_dir
+    with open(os.path.join(model_dir, 'manifest.json')) as f:
+        name = json.load(f)['config']['name']
+    main(model_dir, os.path.join(GOLDEN_DIR, name), load_model_dir)
+
+
 if __name__ == '__main__':
-    main()
+    import sys
+    if len(sys.argv) > 1:
+        main_for_shipped(sys.argv[1])
+    else:
+        main()

@@ -39,7 +39,7 @@ test('screenshots of the main states: downloading, empty, generating, result, hi
   await shoot(page, 'empty');
 
   // A clip forming: 2 s is 16 frames, so there is time to catch the preview part-way.
-  await page.getByTestId('example').filter({ hasText: 'a yellow star spinning slowly' }).click();
+  await page.getByTestId('example').filter({ hasText: 'on the grass, a yellow star spins slowly' }).click();
   await page.getByTestId('duration').fill('2');
   await page.getByTestId('steps').fill('2');
   await page.getByTestId('generate').click();
