@@ -54,7 +54,8 @@ def browser_clip(model_dir, caption, seed, seconds, backend, out):
 
 
 def score(report):
-    return {'adherence': report['adherence'], 'attribute_accuracy': report['attribute_accuracy']}
+    return {'adherence': report['adherence'], 'mean_attribute_accuracy': report['mean_attribute_accuracy'],
+            'attribute_accuracy': report['attribute_accuracy']}
 
 
 @torch.no_grad()
@@ -88,6 +89,11 @@ def compare(args):
     for side in ('pytorch', 'browser'):
         out[f'{side}_overall'] = sum(out['groups'][g][side]['adherence'] for g in GROUPS) / len(GROUPS)
     out['points_apart'] = round(100 * abs(out['pytorch_overall'] - out['browser_overall']), 1)
+    # Adherence is all-or-nothing per clip; the mean attribute accuracy also moves when only some
+    # of a caption's claims hold, so it tells the two sides apart where adherence is 0 on both.
+    for side in ('pytorch', 'browser'):
+        out[f'{side}_attribute_mean'] = sum(out['groups'][g][side]['mean_attribute_accuracy'] for g in GROUPS) / len(GROUPS)
+    out['attribute_points_apart'] = round(100 * abs(out['pytorch_attribute_mean'] - out['browser_attribute_mean']), 1)
     return out
 
 

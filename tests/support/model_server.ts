@@ -40,7 +40,11 @@ export class ModelServer {
   private port = 0;
 
   constructor(folder: string) {
-    for (const name of readdirSync(folder)) this.files.set(name, readFileSync(join(folder, name)));
+    // Files only: a shipped model folder also holds samples/ (its card's pictures), which no
+    // manifest names.
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isFile()) this.files.set(entry.name, readFileSync(join(folder, entry.name)));
+    }
   }
 
   get url(): string {
