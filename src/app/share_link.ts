@@ -7,7 +7,7 @@
 // and copied into a fresh object, so keys such as __proto__ cannot reach any object's prototype;
 // the page shows them as text, never as HTML.
 import type { ClipEdit, ClipOrigin } from '../store/history.ts';
-import { cutProblems, titleProblems } from '../worker/edit_check.mjs';
+import { cutProblems, storyboardParts, titleProblems } from '../worker/edit_check.mjs';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { ANY_MODEL, decimalFromText, type RequestLimits } from '../worker/request_check.mjs';
 import { parseStoryboardText, storyboardText } from '../worker/storyboard.mjs';
@@ -157,7 +157,8 @@ export function decodeShareLink(fragment: string, limits: RequestLimits = ANY_MO
   if (!MODEL_NAME.test(name)) errors.push(`The model name “${shorten(name)}” is not a model name (letters, digits, . _ - only).`);
   if (!MODEL_VERSION.test(version)) errors.push(`The model version “${shorten(version)}” is not a version (letters, digits, . _ - only).`);
 
-  const edit = params.has('ed') ? editFromLink(get('ed'), Number(settings.durationSeconds), errors) : null;
+  const starts = ((settings.storyboard ?? []) as { at: number }[]).map((s) => s.at);
+  const edit = params.has('ed') ? editFromLink(get('ed'), Number(settings.durationSeconds), starts, errors) : null;
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, shared: { settings: settings as ClipSettings, model: { name, version }, ...(edit && { edit }) } };
 }
@@ -166,7 +167,7 @@ export function decodeShareLink(fragment: string, limits: RequestLimits = ANY_MO
  * A link's edit: JSON whose known fields only are copied into a fresh object, then through the
  * one edit check (edit_check.mjs) against the clip's length; problems go into `errors`.
  */
-function editFromLink(text: string, seconds: number, errors: string[]): ClipEdit | null {
+function editFromLink(text: string, seconds: number, segmentStarts: number[], errors: string[]): ClipEdit | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -192,8 +193,18 @@ function editFromLink(text: string, seconds: number, errors: string[]): ClipEdit
     ...cutProblems([seconds], [edit.trim], undefined).map((p) => p.replace(/^Clip 1's trim/, 'The link\'s trim')),
     ...titleProblems(edit.titles, null),
   ];
+  // A crossfade joins a storyboard's segments: checked on the parts it would join.
+  if (r.crossfade !== undefined && problems.length === 0) {
+    if (segmentStarts.length < 2) problems.push('The link\'s edit has a crossfade, but its clip is not a storyboard of two segments or more.');
+    else if (typeof r.crossfade !== 'number' || !(r.crossfade > 0)) problems.push('The link\'s crossfade must be a number of seconds above 0.');
+    else {
+      const { parts, transitions } = storyboardParts(segmentStarts, edit.trim as { start: number; end: number }, r.crossfade as number);
+      problems.push(...cutProblems(parts.map(() => seconds), parts, parts.length > 1 ? transitions : undefined).map((p) => `The link's edit: ${p}`));
+    }
+  }
   errors.push(...problems);
-  return problems.length > 0 ? null : (edit as ClipEdit);
+  if (problems.length > 0) return null;
+  return (r.crossfade === undefined ? edit : { ...edit, crossfade: r.crossfade }) as ClipEdit;
 }
 
 /**

@@ -4,7 +4,7 @@
 // (worker/edit_check.mjs) before anything is built, and become the engine's EditRequest in the
 // page (browser_run.mjs), run on the generated clip; the engine checks them again in its frames.
 import { decimalFromText } from '../worker/request_check.mjs';
-import { cutProblems, titleProblems } from '../worker/edit_check.mjs';
+import { cutProblems, storyboardParts, titleProblems } from '../worker/edit_check.mjs';
 import { parseStoryboardText } from '../worker/storyboard.mjs';
 
 /** How a --title is drawn; the command line sets its text and times only. */
@@ -56,8 +56,7 @@ export function editFromArgs(given, segments, seconds, usage) {
     if (!segments || segments.length < 2) throw usage('--crossfade joins a storyboard\'s segments: give a storyboard of two segments or more.');
     if (given.trim !== undefined) throw usage('Give --trim or --crossfade, not both.');
     const length = decimalFromText(given.crossfade);
-    parts = segments.map((at, k) => ({ start: at, end: segments[k + 1] ?? seconds }));
-    transitions = parts.slice(1).map(() => /** @type {Transition} */ ({ kind: 'crossfade', seconds: /** @type {number} */ (length) }));
+    ({ parts, transitions } = storyboardParts(segments, { start: 0, end: seconds }, /** @type {number} */ (length)));
   }
   const problems = [
     ...cutProblems(parts.map(() => seconds), parts, parts.length > 1 ? transitions : undefined).map((p) => p.replace(/^Clip 1's trim/, '--trim')),

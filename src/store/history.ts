@@ -62,6 +62,8 @@ export type ClipOrigin =
 /** An edit of one clip in the editor: the seconds kept and the titles drawn (worker/edit_check.mjs). */
 export interface ClipEdit {
   trim: { start: number; end: number };
+  /** A storyboard's segments joined by crossfades of this many seconds (absent: plain cuts). */
+  crossfade?: number;
   titles: {
     text: string; from: number; to: number; position: 'top' | 'middle' | 'bottom'; font: 'sans' | 'serif' | 'mono'; size: number; colour: string; fade: number;
   }[];
@@ -145,8 +147,13 @@ export function originMark(origin: ClipOrigin | undefined): string | null {
       return `extended +${origin.addedSeconds} s`;
     case 'stitch':
       return `stitched from ${origin.sources.length} clips${origin.reencoded ? ', re-encoded' : ''}`;
-    case 'edit':
-      return `edited${origin.edit.titles.length > 0 ? `, ${origin.edit.titles.length} title${origin.edit.titles.length === 1 ? '' : 's'}` : ''}`;
+    case 'edit': {
+      const { crossfade, titles } = origin.edit;
+      const what = ['edited'];
+      if (crossfade) what.push(`crossfaded ${crossfade} s`);
+      if (titles.length > 0) what.push(`${titles.length} title${titles.length === 1 ? '' : 's'}`);
+      return what.join(', ');
+    }
     default:
       return null;
   }

@@ -123,3 +123,21 @@ export function cutProblems(clipSeconds, trims, transitions) {
   }
   return problems;
 }
+
+/**
+ * The parts of one clip an edit keeps, and how they join: the trim, cut at the storyboard's
+ * segment starts inside it when a crossfade joins the segments (the page's editor, share links and
+ * the CLI's --crossfade make the same parts). `segmentStarts`: seconds, ascending from 0 (fewer
+ * than two: no storyboard); `crossfadeSeconds` absent: the trim as one part, no transitions. A
+ * crossfade length is passed on as given, so that cutProblems refuses a bad one (0, NaN) in words.
+ * @param {readonly number[]} segmentStarts
+ * @param {{ start: number, end: number }} trim
+ * @param {number | undefined} crossfadeSeconds
+ * @returns {{ parts: { start: number, end: number }[], transitions: Transition[] }}
+ */
+export function storyboardParts(segmentStarts, trim, crossfadeSeconds) {
+  if (crossfadeSeconds === undefined || segmentStarts.length < 2) return { parts: [{ start: trim.start, end: trim.end }], transitions: [] };
+  const edges = [trim.start, ...segmentStarts.filter((at) => at > trim.start && at < trim.end), trim.end];
+  const parts = edges.slice(1).map((end, k) => ({ start: /** @type {number} */ (edges[k]), end }));
+  return { parts, transitions: parts.slice(1).map(() => /** @type {Transition} */ ({ kind: 'crossfade', seconds: crossfadeSeconds })) };
+}

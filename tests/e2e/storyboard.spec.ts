@@ -68,3 +68,51 @@ test('a storyboard from a share link: one MP4 of its segments, its link, its err
   for (let i = 0; i < 12; i++) expect(after[i]!.equals(before[i]!), `frame ${i}`).toBe(true);
   expect(trouble).toEqual([]);
 });
+
+// A storyboard crossfaded in the editor: 1 frame (0.125 s) at each of its two cuts. The edited
+// clip is 2 frames shorter, its provenance says so, and its share link carries the crossfade:
+// opened afresh, Generate makes the clip and then the same edit.
+test('a storyboard crossfaded at its cuts in the editor, and through its share link', async ({ page, browser, baseURL }) => {
+  test.setTimeout(300_000);
+  const trouble = watchForTrouble(page);
+  const link = encodeShareLink(`${baseURL}/`, {
+    settings: { prompt: SEGMENTS[0]!.prompt, durationSeconds: 1.5, aspect: '16:9', shortSide: 64, style: 'none', seed: 7, steps: 1, guidance: null, storyboard: SEGMENTS },
+    model: { name: 'tiny-test', version: '1' },
+  });
+  await openApp(page, link);
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('player')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('edit').click();
+  const crossfade = page.getByTestId('crossfade');
+  // Longer than a segment (0.5 s): refused in the editor's words.
+  await crossfade.fill('0.75');
+  await crossfade.press('Tab');
+  await expect(page.getByTestId('editor-problems')).toContainText('The crossfade between segments 1 and 2 must last more than 0 s and at most 0.5 s');
+  await expect(page.getByTestId('editor-apply')).toBeDisabled();
+  await crossfade.fill('0.125');
+  await crossfade.press('Tab');
+  await expect(page.getByTestId('editor-problems')).toHaveCount(0);
+  await page.getByTestId('editor-apply').click();
+  await expect(page.getByTestId('result-origin')).toHaveText('edited, crossfaded 0.125 s', { timeout: 60_000 });
+  const edited = await downloadFrom(page, () => page.getByTestId('download').click());
+  expect(probe(edited.path).frames).toBe(10);
+  const record = readProvenance(new Uint8Array(readFileSync(edited.path)))!;
+  expect(record.segments!.map((s) => s.prompt)).toEqual(SEGMENTS.map((s) => s.prompt));
+  expect(record.edits).toEqual(expect.arrayContaining(['crossfade of 1 frame (0.125 s) between clips 1 and 2', 'crossfade of 1 frame (0.125 s) between clips 2 and 3']));
+
+  await page.getByTestId('copy-share-link').click();
+  const editedLink = await page.getByTestId('share-link').inputValue();
+  const context = await browser.newContext({ baseURL });
+  try {
+    const fresh = await context.newPage();
+    await openApp(fresh, editedLink);
+    await expect(fresh.getByTestId('share-notice')).toContainText('that edit is made after it is generated');
+    await fresh.getByTestId('generate').click();
+    await expect(fresh.getByTestId('result-origin')).toHaveText('edited, crossfaded 0.125 s', { timeout: 120_000 });
+    const again = await downloadFrom(fresh, () => fresh.getByTestId('download').click());
+    expect(probe(again.path).frames).toBe(10);
+  } finally {
+    await context.close();
+  }
+  expect(trouble).toEqual([]);
+});

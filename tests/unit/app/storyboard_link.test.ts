@@ -100,3 +100,30 @@ describe('an edit in a share link', () => {
     expect(errors('{not json')).toEqual(["The link's edit could not be read."]);
   });
 });
+
+describe('a storyboard\'s crossfade in a share link', () => {
+  const board = boarded();
+  const edit = { trim: { start: 0, end: 3 }, crossfade: 0.25, titles: [] };
+  const shared = { settings: board, model: { name: 'tiny-test', version: '1' }, edit };
+  const withEdit = (ed: unknown, settings: ClipSettings = board) => {
+    const params = new URLSearchParams(new URL(encodeShareLink('https://example.org/', { ...shared, settings })).hash.slice(1));
+    params.set('ed', JSON.stringify(ed));
+    return decodeShareLink(`#${params.toString()}`);
+  };
+  const errors = (ed: unknown, settings?: ClipSettings) => {
+    const result = withEdit(ed, settings);
+    return result.ok ? [] : result.errors;
+  };
+
+  it('round-trips with the storyboard it joins', () => {
+    expect(decodeShareLink(new URL(encodeShareLink('https://example.org/', shared)).hash)).toEqual({ ok: true, shared });
+  });
+
+  it('is refused when it is not a length above 0, is longer than a segment, or the clip has no storyboard', () => {
+    expect(errors({ ...edit, crossfade: 0 })).toEqual(['The link\'s crossfade must be a number of seconds above 0.']);
+    expect(errors({ ...edit, crossfade: '1' })).toEqual(['The link\'s crossfade must be a number of seconds above 0.']);
+    // Trimmed to 0.5–3 s, the first segment keeps 0.5 s: a 0.75 s crossfade does not fit it.
+    expect(errors({ ...edit, trim: { start: 0.5, end: 3 }, crossfade: 0.75 })[0]).toMatch(/^The link's edit: The crossfade between clips 1 and 2 must last more than 0 s and at most 0.5 s/);
+    expect(errors(edit, { ...plain, durationSeconds: 3 })).toEqual(['The link\'s edit has a crossfade, but its clip is not a storyboard of two segments or more.']);
+  });
+});

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossfadeFrame, editFrameCount } from '../../../src/video/edit.ts';
 import { titleAlpha, titleFrames } from '../../../src/video/titles.ts';
-import { cutProblems, titleProblems } from '../../../src/worker/edit_check.mjs';
+import { cutProblems, storyboardParts, titleProblems } from '../../../src/worker/edit_check.mjs';
 
 const title = { text: 'Hi', from: 0.25, to: 0.75, position: 'bottom', font: 'sans', size: 0.1, colour: '#ffffff', fade: 0 } as const;
 
@@ -38,5 +38,21 @@ describe('crossfades and trims', () => {
     expect(cutProblems([1], [{ start: 0.5, end: 0.5 }], undefined)[0]).toMatch(/^Clip 1's trim must keep a part of its 1 s/);
     expect(cutProblems([1, 1], undefined, [{ kind: 'wipe' }])).toEqual(['Transition 1 must be a cut or a crossfade (got "wipe").']);
     expect(cutProblems([1, 0.25], undefined, [{ kind: 'crossfade', seconds: 0.5 }])[0]).toMatch(/at most 0.25 s/);
+  });
+
+  it('of a storyboard crossfaded: its segments inside the trim, each pair joined by the crossfade', () => {
+    const fade = { kind: 'crossfade', seconds: 0.25 };
+    expect(storyboardParts([0, 1, 2], { start: 0, end: 3 }, 0.25)).toEqual({
+      parts: [{ start: 0, end: 1 }, { start: 1, end: 2 }, { start: 2, end: 3 }], transitions: [fade, fade],
+    });
+    // A trim that ends inside the second segment keeps two parts; one that ends at a start, too.
+    expect(storyboardParts([0, 1, 2], { start: 0.5, end: 1.5 }, 0.25).parts).toEqual([{ start: 0.5, end: 1 }, { start: 1, end: 1.5 }]);
+    expect(storyboardParts([0, 1, 2], { start: 0, end: 2 }, 0.25).parts).toEqual([{ start: 0, end: 1 }, { start: 1, end: 2 }]);
+    // No crossfade, or no storyboard: the trim, whole.
+    expect(storyboardParts([0, 1, 2], { start: 0, end: 3 }, undefined)).toEqual({ parts: [{ start: 0, end: 3 }], transitions: [] });
+    expect(storyboardParts([0], { start: 0, end: 3 }, 0.25)).toEqual({ parts: [{ start: 0, end: 3 }], transitions: [] });
+    // A bad length is passed on, for cutProblems to refuse in words.
+    const { parts, transitions } = storyboardParts([0, 1], { start: 0, end: 2 }, 0);
+    expect(cutProblems([2, 2], parts, transitions)[0]).toMatch(/^The crossfade between clips 1 and 2 must last more than 0 s/);
   });
 });
