@@ -44,7 +44,7 @@ export class TaehvDecoder {
 
   private constructor(
     private readonly device: GPUDevice,
-    private readonly dtype: DType,
+    readonly dtype: DType,
     private readonly weights: Map<string, Tensor>,
     private readonly blocks: MemBlock[],
   ) {}

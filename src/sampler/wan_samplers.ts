@@ -64,6 +64,8 @@ export function guidedVelocity(conditional: ArrayLike<number>, unconditional: Ar
 
 /** A velocity model on the CPU: (x, t, which prompt, the call) → v. Tests and the reference run use it. */
 export type VelocityFn<Call> = (x: Float32Array, t: number, call: Call) => Float32Array;
+/** The same, allowed to wait (a DiT on the GPU whose output is read back). */
+export type AsyncVelocityFn<Call> = (x: Float32Array, t: number, call: Call) => Float32Array | Promise<Float32Array>;
 
 /**
  * The base sampler on the CPU: Euler over the plan with guidance (the reference the GPU loop must
@@ -84,24 +86,24 @@ export function sampleFlowMatching(noise: Float32Array, velocity: VelocityFn<{ p
  * gives the chunk's starting noise (sigma 1) or its re-noising noise. The model sees each chunk's
  * x (frames·frameSize values) and the call (whose cache pass it must remember). Returns the clip.
  */
-export function sampleSelfForcing(
+export async function sampleSelfForcing(
   latentFrames: number,
   frameSize: number,
-  velocity: VelocityFn<SelfForcingCall>,
+  velocity: AsyncVelocityFn<SelfForcingCall>,
   noiseFor: (call: SelfForcingCall, purpose: 'start' | 'renoise') => Float32Array,
   plan = selfForcingPlan(latentFrames),
-): Float32Array {
+): Promise<Float32Array> {
   const clip = new Float32Array(latentFrames * frameSize);
   let x = new Float32Array(0);
   for (const call of plan) {
     if (call.sigmaNext === null) {
       // The cache pass: the clean chunk at t = 0; its output is not used.
-      velocity(x, 0, call);
+      await velocity(x, 0, call);
       clip.set(x, call.startFrame * frameSize);
       continue;
     }
     if (call.sigma === 1) x = noiseFor(call, 'start').slice();
-    const v = velocity(x, call.t, call);
+    const v = await velocity(x, call.t, call);
     const fresh = call.sigmaNext > 0 ? noiseFor(call, 'renoise') : null;
     for (let i = 0; i < x.length; i++) {
       const x0 = x[i]! - call.sigma * v[i]!;

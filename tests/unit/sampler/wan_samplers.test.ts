@@ -19,7 +19,7 @@ describe('Self-Forcing plan', () => {
     expect(() => selfForcingPlan(0)).toThrow(/≥ 1/);
   });
 
-  it('runs chunk after chunk: x0 = x − σ·v, re-noised with fresh noise, the clean chunk given to the cache pass', () => {
+  it('runs chunk after chunk: x0 = x − σ·v, re-noised with fresh noise, the clean chunk given to the cache pass', async () => {
     // A model whose velocity makes x0 exactly `target` (v = (x − target)/σ): every chunk must end
     // at the target whatever the noise, and the cache pass must see it.
     const frameSize = 2;
@@ -36,7 +36,7 @@ describe('Self-Forcing plan', () => {
     };
     let seed = 1;
     const noise = (call: SelfForcingCall) => Float32Array.from({ length: call.frames * frameSize }, () => (seed = (seed * 48271) % 2147483647) / 2147483647);
-    const clip = sampleSelfForcing(4, frameSize, velocity, noise);
+    const clip = await sampleSelfForcing(4, frameSize, velocity, noise);
     const expected = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 3, 3.1];
     expect(Array.from(clip)).toEqual(expected.map((v) => expect.closeTo(v, 5)));
     expect(cached.map((c) => c.length)).toEqual([6, 2]);
