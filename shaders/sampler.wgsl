@@ -6,6 +6,8 @@
 // few_step: predict x0, then re-noise it to σ_next with fresh noise (consistency-style sampling):
 //           x ← (1 − σ_next)·(x − σ·v) + σ_next·noise            (σ_next = 0 gives x0)
 // euler:    one Euler step of the flow ODE: x ← x + (σ_next − σ)·v
+// guided_euler: the same step with classifier-free guidance, v the prompted velocity and
+//           v_uncond the empty prompt's: x ← x + (σ_next − σ)·(v_uncond + GUIDANCE·(v − v_uncond))
 //
 // Given latent frames (mask = 1, broadcast over channels) are not sampled: x = clean there, so the
 // context frames of a window, or an image-to-video first frame, stay exactly what was given.
@@ -31,6 +33,9 @@ struct Sigmas {
 @group(0) @binding(3) var<storage, read> mask: array<f32>;
 @group(0) @binding(4) var<uniform> sigmas: Sigmas;
 @group(0) @binding(5) var<storage, read> noise: array<f32>;
+// guided_euler's binding 5 (no entry point uses both).
+@group(0) @binding(5) var<storage, read> v_uncond: array<f32>;
+override GUIDANCE: f32 = 1.0;
 
 fn flat_index(id: vec3u, groups: vec3u) -> u32 {
   return id.x + id.y * groups.x * WORKGROUP_SIZE;
@@ -50,6 +55,15 @@ fn euler(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) grou
   let i = flat_index(id, groups);
   if (i >= arrayLength(&x)) { return; }
   let stepped = x[i] + (sigmas.sigma_next - sigmas.sigma) * v[i];
+  x[i] = select(stepped, clean[i], mask[i % PLANE] == 1.0);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn guided_euler(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(id, groups);
+  if (i >= arrayLength(&x)) { return; }
+  let guided = v_uncond[i] + GUIDANCE * (v[i] - v_uncond[i]);
+  let stepped = x[i] + (sigmas.sigma_next - sigmas.sigma) * guided;
   x[i] = select(stepped, clean[i], mask[i % PLANE] == 1.0);
 }
 

@@ -62,19 +62,20 @@ export function guidedVelocity(conditional: ArrayLike<number>, unconditional: Ar
   return Float32Array.from({ length: conditional.length }, (_, i) => unconditional[i]! + scale * (conditional[i]! - unconditional[i]!));
 }
 
-/** A velocity model on the CPU: (x, t, which prompt, the call) → v. Tests and the reference run use it. */
-export type VelocityFn<Call> = (x: Float32Array, t: number, call: Call) => Float32Array;
-/** The same, allowed to wait (a DiT on the GPU whose output is read back). */
-export type AsyncVelocityFn<Call> = (x: Float32Array, t: number, call: Call) => Float32Array | Promise<Float32Array>;
+/**
+ * A velocity model for the reference loops: (x, t, the call) → v, at once or after a wait (a DiT on
+ * the GPU whose output is read back). Tests and the reference runs use it.
+ */
+export type VelocityFn<Call> = (x: Float32Array, t: number, call: Call) => Float32Array | Promise<Float32Array>;
 
 /**
  * The base sampler on the CPU: Euler over the plan with guidance (the reference the GPU loop must
  * match). `noise` is the clip's starting latents; returns the clean latents.
  */
-export function sampleFlowMatching(noise: Float32Array, velocity: VelocityFn<{ prompt: 'conditional' | 'unconditional' }>, guidance: number, plan = flowMatchingPlan()): Float32Array {
+export async function sampleFlowMatching(noise: Float32Array, velocity: VelocityFn<{ prompt: 'conditional' | 'unconditional' }>, guidance: number, plan = flowMatchingPlan()): Promise<Float32Array> {
   const x = noise.slice();
   for (const step of plan) {
-    const v = guidedVelocity(velocity(x, step.t, { prompt: 'conditional' }), velocity(x, step.t, { prompt: 'unconditional' }), guidance);
+    const v = guidedVelocity(await velocity(x, step.t, { prompt: 'conditional' }), await velocity(x, step.t, { prompt: 'unconditional' }), guidance);
     const dt = step.sigmaNext - step.sigma;
     for (let i = 0; i < x.length; i++) x[i] = x[i]! + dt * v[i]!;
   }
@@ -89,7 +90,7 @@ export function sampleFlowMatching(noise: Float32Array, velocity: VelocityFn<{ p
 export async function sampleSelfForcing(
   latentFrames: number,
   frameSize: number,
-  velocity: AsyncVelocityFn<SelfForcingCall>,
+  velocity: VelocityFn<SelfForcingCall>,
   noiseFor: (call: SelfForcingCall, purpose: 'start' | 'renoise') => Float32Array,
   plan = selfForcingPlan(latentFrames),
 ): Promise<Float32Array> {

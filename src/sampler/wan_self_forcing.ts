@@ -71,7 +71,7 @@ export async function sampleSelfForcingGpu(
   const sigmaUniform = device.createBuffer({ label: 'sigmas', size: 8, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   let chunk: { x: Tensor; unmasked: Tensor; noise: Tensor; frames: number } | null = null;
   const release = () => {
-    if (chunk) pool.release(chunk.x, chunk.unmasked, chunk.noise);
+    if (chunk) for (const tensor of [chunk.x, chunk.unmasked, chunk.noise]) pool.release(tensor);
     chunk = null;
   };
   try {

@@ -17,13 +17,17 @@ const SEGMENTS = [
 ];
 const TEXT = '0–0.5 s: a red ball rolls right\n0.5–1 s: it bounces on a sunset\n1–1.5 s: a blue star joins it';
 
-test('a storyboard from a share link: one MP4 of its segments, its link, its errors, and Extend by a segment', async ({ page, baseURL }) => {
-  test.setTimeout(300_000);
-  const trouble = watchForTrouble(page);
-  const link = encodeShareLink(`${baseURL}/`, {
+/** A share link to the three-segment storyboard on tiny-test, seed 7, one step. */
+const storyboardLink = (baseURL: string) =>
+  encodeShareLink(`${baseURL}/`, {
     settings: { prompt: SEGMENTS[0]!.prompt, durationSeconds: 1.5, aspect: '16:9', shortSide: 64, style: 'none', seed: 7, steps: 1, guidance: null, storyboard: SEGMENTS },
     model: { name: 'tiny-test', version: '1' },
   });
+
+test('a storyboard from a share link: one MP4 of its segments, its link, its errors, and Extend by a segment', async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const trouble = watchForTrouble(page);
+  const link = storyboardLink(baseURL!);
   await openApp(page, link);
   await expect(page.getByTestId('share-notice')).toContainText('press Generate');
   await expect(page.getByTestId('storyboard-toggle')).toBeChecked();
@@ -75,10 +79,7 @@ test('a storyboard from a share link: one MP4 of its segments, its link, its err
 test('a storyboard crossfaded at its cuts in the editor, and through its share link', async ({ page, browser, baseURL }) => {
   test.setTimeout(300_000);
   const trouble = watchForTrouble(page);
-  const link = encodeShareLink(`${baseURL}/`, {
-    settings: { prompt: SEGMENTS[0]!.prompt, durationSeconds: 1.5, aspect: '16:9', shortSide: 64, style: 'none', seed: 7, steps: 1, guidance: null, storyboard: SEGMENTS },
-    model: { name: 'tiny-test', version: '1' },
-  });
+  const link = storyboardLink(baseURL!);
   await openApp(page, link);
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('player')).toBeVisible({ timeout: 120_000 });

@@ -80,3 +80,14 @@ function reportErrors(actual: ArrayLike<number>, expected: ArrayLike<number>, { 
 export function storedAs(precision: Precision, f32: Tolerance): Tolerance {
   return precision === 'f16' ? { atol: f32.atol, rtol: 1e-3 } : f32;
 }
+
+/** ‖a − b‖ / ‖b‖: one figure for a whole tensor, where per-element tolerances would say little. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`${a.length} values against ${b.length}`);
+  let [diff, norm] = [0, 0];
+  for (let i = 0; i < b.length; i++) {
+    diff += (a[i]! - b[i]!) ** 2;
+    norm += b[i]! ** 2;
+  }
+  return Math.sqrt(diff / norm);
+}

@@ -10,6 +10,7 @@ import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
 import type { Trace } from '../../src/model/recorder.ts';
 import { closeNodeGpu, nodeGpu } from '../support/dawn.ts';
 import { ditOnGoldens, readTraces, textEncoderOnGoldens, type GoldenSetup } from '../support/model_goldens.ts';
+import { expectDitMatchesGoldens } from './dit_goldens_check.ts';
 import { expectClose } from './helpers.ts';
 
 const config = parseModelConfig(JSON.parse(readFileSync('models/tiny-test/manifest.json', 'utf8')).config);
@@ -45,17 +46,7 @@ describe.each(['f32', 'f16'] as const)('tiny-test in %s', (dtype) => {
   });
 
   test('DiT matches the goldens at every traced stage', async () => {
-    const { golden } = setup('dit');
-    const { step } = ditOnGoldens(device, setup('dit'), dtype);
-    const traced: Trace = new Map();
-    await step(traced);
-    const traces = await readTraces(device, traced);
-    let compared = 0;
-    for (const name of golden.tensors.keys()) {
-      if (name.startsWith('input.') || name.startsWith('rope.')) continue;
-      expectClose(traces[name]!, golden.f32(name), TOLERANCE[dtype], `${dtype} ${name}`);
-      compared++;
-    }
+    const compared = await expectDitMatchesGoldens(device, setup('dit'), dtype, TOLERANCE[dtype]);
     expect(compared).toBeGreaterThanOrEqual(12);
   });
 });

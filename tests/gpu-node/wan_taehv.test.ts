@@ -13,6 +13,7 @@ import { ForwardRecorder, UniformCache, type Trace } from '../../src/model/recor
 import { TAEHV_FRAMES_TO_TRIM, TaehvDecoder } from '../../src/model/taehv.ts';
 import { closeNodeGpu, nodeGpu } from '../support/dawn.ts';
 import { readTraces } from '../support/model_goldens.ts';
+import { relativeError } from './helpers.ts';
 import { twinFile, twinGoldens, wanManifest, wanTwin } from '../unit/support/wan_twins.ts';
 
 const twin = wanTwin('taehv');
@@ -45,16 +46,6 @@ async function decodeChunk(taehv: TaehvDecoder, dtype: DType, from: number, to: 
   return traces.frames!;
 }
 
-/** ‖a − b‖ / ‖b‖. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff / norm);
-}
 
 const frameValues = 3 * 8 * H * 8 * W;
 const trimmed = (frames: number[]) => frames.slice(TAEHV_FRAMES_TO_TRIM * frameValues);

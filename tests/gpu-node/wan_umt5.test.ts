@@ -12,7 +12,7 @@ import { Umt5Encoder, type Umt5Options } from '../../src/model/umt5.ts';
 import { closeNodeGpu, nodeGpu } from '../support/dawn.ts';
 import { readTraces } from '../support/model_goldens.ts';
 import { twinFile, twinGoldens, wanManifest, wanTwin } from '../unit/support/wan_twins.ts';
-import { expectClose } from './helpers.ts';
+import { expectClose, relativeError } from './helpers.ts';
 
 const twin = wanTwin('umt5');
 const golden = twinGoldens(twin);
@@ -44,15 +44,6 @@ async function run(options: Umt5Options): Promise<Record<string, number[]>> {
   }
 }
 
-/** ‖a − b‖ / ‖b‖. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff / norm);
-}
 
 // Seconds of CPU each (reading 390 MB of bf16, converting, quantizing); minutes on a loaded machine.
 const SLOW = { timeout: 900_000 };

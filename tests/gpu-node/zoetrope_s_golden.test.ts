@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DType } from '../../src/gpu/tensor.ts';
 import { parseModelConfig } from '../../src/model/config.ts';
 import { SafetensorsFile, WeightSet } from '../../src/model/weights.ts';
-import type { Trace } from '../../src/model/recorder.ts';
 import { closeNodeGpu, nodeGpu } from '../support/dawn.ts';
-import { ditOnGoldens, readTraces, textEncoderOnGoldens, type GoldenSetup } from '../support/model_goldens.ts';
+import { textEncoderOnGoldens, type GoldenSetup } from '../support/model_goldens.ts';
+import { expectDitMatchesGoldens } from './dit_goldens_check.ts';
 import { expectClose } from './helpers.ts';
 
 const MODEL = 'models/zoetrope-s';
@@ -63,17 +63,7 @@ test('zoetrope-s text encoder in f32 matches the goldens block by block', async 
 
 describe.each(['f32', 'f16'] as const)('zoetrope-s in %s', (dtype) => {
   test('DiT matches the goldens at every traced stage', async () => {
-    const { golden } = setup('dit');
-    const { step } = ditOnGoldens(device, setup('dit'), dtype);
-    const traced: Trace = new Map();
-    await step(traced);
-    const traces = await readTraces(device, traced);
-    let compared = 0;
-    for (const name of golden.tensors.keys()) {
-      if (name.startsWith('input.') || name.startsWith('rope.')) continue;
-      expectClose(traces[name]!, golden.f32(name), TOLERANCE[dtype], `${dtype} ${name}`);
-      compared++;
-    }
+    const compared = await expectDitMatchesGoldens(device, setup('dit'), dtype, TOLERANCE[dtype]);
     // sinusoid, patch, time, projection, text, head, output; three per block
     expect(compared).toBe(3 * config.dit.num_layers + 7);
   }, 60_000);

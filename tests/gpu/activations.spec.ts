@@ -30,18 +30,23 @@ const cases = [
   { kernel: 'siluKernel', length: 70000, workgroupSize: 1 },
 ] as const;
 
-for (const c of cases) {
-  const suffix = 'workgroupSize' in c ? ` (workgroup size ${c.workgroupSize})` : '';
-  test(`${c.kernel} f32 on ${c.length} elements${suffix}`, async ({ page }) => {
-    await page.goto(HARNESS);
-    const x = randomInput(c.length, c.length);
-    const { y } = await runKernelInPage(page, {
-      module: '/src/gpu/ops/activations.ts',
-      kernel: c.kernel,
-      params: { length: c.length, precision: 'f32', workgroupSize: 'workgroupSize' in c ? c.workgroupSize : undefined },
-      data: { x: { type: 'f32', values: x }, y: { bytes: c.length * 4 } },
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('geluTanhKernel and siluKernel f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of cases) {
+    const suffix = 'workgroupSize' in c ? ` (workgroup size ${c.workgroupSize})` : '';
+    await test.step(`${c.kernel} f32 on ${c.length} elements${suffix}`, async () => {
+      const x = randomInput(c.length, c.length);
+      const { y } = await runKernelInPage(page, {
+        module: '/src/gpu/ops/activations.ts',
+        kernel: c.kernel,
+        params: { length: c.length, precision: 'f32', workgroupSize: 'workgroupSize' in c ? c.workgroupSize : undefined },
+        data: { x: { type: 'f32', values: x }, y: { bytes: c.length * 4 } },
+      });
+      const reference = c.kernel === 'geluTanhKernel' ? geluTanh(x) : silu(x);
+      expectClose(decode(y!, 'f32'), reference, TOLERANCE);
     });
-    const reference = c.kernel === 'geluTanhKernel' ? geluTanh(x) : silu(x);
-    expectClose(decode(y!, 'f32'), reference, TOLERANCE);
-  });
-}
+  }
+});

@@ -145,12 +145,13 @@ async function checkAttention(page: Page, c: Case, precision: Precision): Promis
   expectClose(actual, expected, precision === 'f16' ? F16_TOLERANCE : TOLERANCE);
 }
 
-for (const c of cases) {
-  test(`attention f32: ${describe(c)}`, async ({ page }) => {
-    await page.goto(HARNESS);
-    await checkAttention(page, c, 'f32');
-  });
-}
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('attention f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of cases) await test.step(describe(c), () => checkAttention(page, c, 'f32'));
+});
 
 for (const c of [cases[3]!, cases[8]!, cases[14]!]) {
   test(`attention f16: ${describe(c)}`, async ({ page }) => {

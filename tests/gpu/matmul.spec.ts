@@ -84,12 +84,17 @@ async function checkMatmul(page: Page, c: Case, precision: Precision): Promise<v
 
 const describe = (c: Case) => `${c.m}×${c.n}×${c.k} ${c.epilogue}${c.hasBias ? ' + bias' : ''}`;
 
-for (const c of cases) {
-  test(`matmul f32 ${describe(c)}`, async ({ page }) => {
-    await page.goto(HARNESS);
-    await checkMatmul(page, c, 'f32');
-  });
-}
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('matmul f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of cases) {
+    await test.step(`matmul f32 ${describe(c)}`, async () => {
+      await checkMatmul(page, c, 'f32');
+    });
+  }
+});
 
 for (const c of [cases[1]!, cases[3]!, cases[5]!, cases[6]!]) {
   test(`matmul f16 ${describe(c)}`, async ({ page }) => {
@@ -173,12 +178,17 @@ async function checkGatedResidual(page: Page, c: GatedCase, precision: Precision
   expectClose(decode(updated!, 'f32'), gatedResidual(residual, gate, projection, c.m, c.n), TOLERANCE);
 }
 
-for (const c of gatedCases) {
-  test(`matmul_gated_residual f32 ${c.m}×${c.n}×${c.k}${c.hasBias ? ' + bias' : ''}`, async ({ page }) => {
-    await page.goto(HARNESS);
-    await checkGatedResidual(page, c, 'f32');
-  });
-}
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('matmul_gated_residual f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of gatedCases) {
+    await test.step(`matmul_gated_residual f32 ${c.m}×${c.n}×${c.k}${c.hasBias ? ' + bias' : ''}`, async () => {
+      await checkGatedResidual(page, c, 'f32');
+    });
+  }
+});
 
 test('matmul_gated_residual f16 17×33×65 + bias', async ({ page }) => {
   await page.goto(HARNESS);

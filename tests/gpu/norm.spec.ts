@@ -34,21 +34,26 @@ const layerCases = [
   { groups: 65600, groupSize: 2, workgroupSize: 1 },
 ];
 
-for (const c of layerCases) {
-  test(`layerNormKernel f32, ${c.groups} × ${c.groupSize}${c.offset ? ` around ${c.offset}` : ''}`, async ({ page }) => {
-    await page.goto(HARNESS);
-    const n = c.groups * c.groupSize;
-    const x = random(n, 1 + n, 1, c.offset ?? 0);
-    const params = { groups: c.groups, groupSize: c.groupSize, eps: 1e-6, precision: 'f32', workgroupSize: c.workgroupSize };
-    const { y } = await runKernelInPage(page, {
-      module: '/src/gpu/ops/norm.ts',
-      kernel: 'layerNormKernel',
-      params,
-      data: { x: f32(x), y: { bytes: n * 4 } },
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('layerNormKernel f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of layerCases) {
+    await test.step(`layerNormKernel f32, ${c.groups} × ${c.groupSize}${c.offset ? ` around ${c.offset}` : ''}`, async () => {
+      const n = c.groups * c.groupSize;
+      const x = random(n, 1 + n, 1, c.offset ?? 0);
+      const params = { groups: c.groups, groupSize: c.groupSize, eps: 1e-6, precision: 'f32', workgroupSize: c.workgroupSize };
+      const { y } = await runKernelInPage(page, {
+        module: '/src/gpu/ops/norm.ts',
+        kernel: 'layerNormKernel',
+        params,
+        data: { x: f32(x), y: { bytes: n * 4 } },
+      });
+      expectClose(decode(y!, 'f32'), layerNorm(x, params), c.offset ? OFFSET_TOLERANCE : c.groupSize === 2 ? PAIR_TOLERANCE : TOLERANCE);
     });
-    expectClose(decode(y!, 'f32'), layerNorm(x, params), c.offset ? OFFSET_TOLERANCE : c.groupSize === 2 ? PAIR_TOLERANCE : TOLERANCE);
-  });
-}
+  }
+});
 
 test('layerNormAffineKernel f32, 5 × 37', async ({ page }) => {
   await page.goto(HARNESS);
@@ -76,18 +81,23 @@ const rmsCases = [
   { name: 'wider than the workgroup', groups: 2, groupSize: 1500, weightLength: 1500, workgroupSize: 32 },
 ];
 
-for (const c of rmsCases) {
-  test(`rmsNormKernel f32, ${c.name} (${c.groups} × ${c.groupSize})`, async ({ page }) => {
-    await page.goto(HARNESS);
-    const x = random(c.groups * c.groupSize, c.groupSize);
-    const weight = random(c.weightLength, 3, 2);
-    const params = { ...c, eps: 1e-6, precision: 'f32' };
-    const { y } = await runKernelInPage(page, {
-      module: '/src/gpu/ops/norm.ts',
-      kernel: 'rmsNormKernel',
-      params,
-      data: { x: f32(x), y: { bytes: x.length * 4 }, weight: f32(weight) },
+// Every case in one page, each a step: a fresh page per case cost more than the cases (attention.spec.ts:
+// 60 s as one test a case, 36 s as one test, SwiftShader, 2026-12-06).
+test('rmsNormKernel f32 on every case', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(HARNESS);
+  for (const c of rmsCases) {
+    await test.step(`rmsNormKernel f32, ${c.name} (${c.groups} × ${c.groupSize})`, async () => {
+      const x = random(c.groups * c.groupSize, c.groupSize);
+      const weight = random(c.weightLength, 3, 2);
+      const params = { ...c, eps: 1e-6, precision: 'f32' };
+      const { y } = await runKernelInPage(page, {
+        module: '/src/gpu/ops/norm.ts',
+        kernel: 'rmsNormKernel',
+        params,
+        data: { x: f32(x), y: { bytes: x.length * 4 }, weight: f32(weight) },
+      });
+      expectClose(decode(y!, 'f32'), rmsNorm(x, params, weight), TOLERANCE);
     });
-    expectClose(decode(y!, 'f32'), rmsNorm(x, params, weight), TOLERANCE);
-  });
-}
+  }
+});

@@ -1,6 +1,6 @@
 // shaders/sampler.wgsl against its CPU reference (src/gpu/reference/sampler.ts), f32 in Chromium.
 import { expect, test } from '@playwright/test';
-import { euler, fewStep, toFrames } from '../../src/gpu/reference/sampler.ts';
+import { euler, fewStep, guidedEuler, toFrames } from '../../src/gpu/reference/sampler.ts';
 import { expectClose } from '../support/compare.ts';
 import { decode, HARNESS, runKernelInPage } from '../support/gpu_page.ts';
 
@@ -55,6 +55,19 @@ for (const [sigma, sigmaNext] of [[1, 0.9375], [0.625, 0]] as const) {
       data: { x: f32(x), v: f32(v), clean: f32(clean), mask: f32(mask), sigmas: f32([sigma, sigmaNext]) },
     });
     expectClose(decode(out.x!, 'f32'), euler(x, v, clean, mask, sigma, sigmaNext), TOLERANCE);
+  });
+
+  test(`guidedEulerKernel σ ${sigma} → ${sigmaNext}, guidance 5`, async ({ page }) => {
+    await page.goto(HARNESS);
+    const vUncond = values(length, 5);
+    const out = await runKernelInPage(page, {
+      module: '/src/gpu/ops/sampler.ts',
+      kernel: 'guidedEulerKernel',
+      params: { ...shape, guidance: 5 },
+      data: { x: f32(x), v: f32(v), clean: f32(clean), mask: f32(mask), sigmas: f32([sigma, sigmaNext]), vUncond: f32(vUncond) },
+    });
+    // Guidance 5 scales v − v_uncond up to ~30: a few roundings of values that large.
+    expectClose(decode(out.x!, 'f32'), guidedEuler(x, v, vUncond, clean, mask, sigma, sigmaNext, 5), { atol: 2e-5, rtol: 1e-5 });
   });
 }
 

@@ -59,6 +59,24 @@ export const eulerKernel = defineKernel({
   grid,
 });
 
+/** Guided Euler: x ← x + (σ_next − σ)·(v_uncond + guidance·(v − v_uncond)), clean where mask = 1. In place. */
+export const guidedEulerKernel = defineKernel({
+  name: 'sampler.guided_euler',
+  code: source,
+  entryPoint: 'guided_euler',
+  bindings: [
+    ['x', 'storage'],
+    ['v', 'read-only-storage'],
+    ['clean', 'read-only-storage'],
+    ['mask', 'read-only-storage'],
+    ['sigmas', 'uniform'],
+    ['vUncond', 'read-only-storage'],
+  ] as const,
+  // The guidance scale is fixed for a clip: an override, one pipeline per scale.
+  overrides: (p: SamplerParams & { guidance: number }) => ({ ...overrides(p), GUIDANCE: p.guidance }),
+  grid,
+});
+
 /** latents (C, F, H, W) → frames (F, C, H, W): the VAE decodes frame by frame. */
 export const toFramesKernel = defineKernel({
   name: 'sampler.to_frames',

@@ -21,6 +21,14 @@ export function euler(
   return masked((i) => x[i]! + (sigmaNext - sigma) * v[i]!, clean, mask, x.length);
 }
 
+/** x + (σ_next − σ)·(vUncond + guidance·(v − vUncond)), or clean where mask = 1. */
+export function guidedEuler(
+  x: ArrayLike<number>, v: ArrayLike<number>, vUncond: ArrayLike<number>, clean: ArrayLike<number>, mask: ArrayLike<number>,
+  sigma: number, sigmaNext: number, guidance: number,
+): Float64Array {
+  return masked((i) => x[i]! + (sigmaNext - sigma) * (vUncond[i]! + guidance * (v[i]! - vUncond[i]!)), clean, mask, x.length);
+}
+
 /** (C, F, H, W) → (F, C, H, W). */
 export function toFrames(latents: ArrayLike<number>, channels: number, frames: number, pixels: number): Float64Array {
   const out = new Float64Array(latents.length);

@@ -56,11 +56,11 @@ describe('base flow-matching sampler', () => {
     expect(Array.from(guidedVelocity([3, 1], [1, 1], 5))).toEqual([11, 1]);
   });
 
-  it('reaches the data point of a straight flow exactly: v = noise − x0 for every σ', () => {
+  it('reaches the data point of a straight flow exactly: v = noise − x0 for every σ', async () => {
     const x0 = Float32Array.of(0.5, -2);
     const noise = Float32Array.of(1, 1);
     // On x_σ = (1 − σ)·x0 + σ·noise the true velocity is noise − x0; guidance of equal predictions changes nothing.
-    const clean = sampleFlowMatching(noise, () => Float32Array.from(noise, (n, i) => n - x0[i]!), 5, flowMatchingPlan(8));
+    const clean = await sampleFlowMatching(noise, () => Float32Array.from(noise, (n, i) => n - x0[i]!), 5, flowMatchingPlan(8));
     expect(Array.from(clean)).toEqual([expect.closeTo(0.5, 6), expect.closeTo(-2, 6)]);
   });
 });

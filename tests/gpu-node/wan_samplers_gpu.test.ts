@@ -1,9 +1,12 @@
-// Self-Forcing's causal sampler on the GPU (src/sampler/wan_self_forcing.ts) with the Self-Forcing
-// twin (models/wan/make_twins.py: Wan's real widths, one block, the published .pt format) on Dawn +
-// lavapipe. The GPU loop (updates as kernels, one KV cache, nothing read back) must make the clip
-// the CPU reference loop (wan_samplers.ts's sampleSelfForcing: the plan and its arithmetic in
-// TypeScript) makes when each of its velocities comes from the same DiT; and the clip then decodes
-// with the TAEHV twin chunk by chunk into 4F − 3 frames, as decoding it all at once gives.
+// The two Wan samplers on the GPU with the Self-Forcing twin's DiT (models/wan/make_twins.py: Wan's
+// real widths, one block, the published .pt format) on Dawn + lavapipe. Each GPU loop (updates as
+// kernels, nothing read back) must make the clip its CPU reference loop (wan_samplers.ts: the plan
+// and its arithmetic in TypeScript) makes when each velocity comes from the same DiT:
+// - Self-Forcing (src/sampler/wan_self_forcing.ts): chunk by chunk through one KV cache; the clip
+//   then decodes with the TAEHV twin chunk by chunk into 4F − 3 frames, as all at once gives;
+// - the base model's flow matching with guidance (src/sampler/wan_flow_matching.ts), here 2 steps
+//   of its 50 (the same loop; each step costs two DiT calls). The guided update's arithmetic is
+//   checked apart, against its CPU reference (tests/gpu/sampler.spec.ts).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readTensorBytes, uploadF32Tensor, uploadTensor } from '../../src/gpu/buffers.ts';
 import { BufferPool } from '../../src/gpu/pool.ts';
@@ -17,14 +20,18 @@ import { ForwardRecorder, UniformCache } from '../../src/model/recorder.ts';
 import { TAEHV_FRAMES_TO_TRIM, TaehvDecoder } from '../../src/model/taehv.ts';
 import { loadWanDit } from '../../src/model/wan_dit.ts';
 import { noiseOf } from '../../src/sampler/generate_window.ts';
-import { sampleSelfForcing, selfForcingPlan, type SelfForcingCall } from '../../src/sampler/wan_samplers.ts';
+import { sampleFlowMatchingGpu } from '../../src/sampler/wan_flow_matching.ts';
+import { flowMatchingPlan, sampleFlowMatching, sampleSelfForcing, selfForcingPlan, type SelfForcingCall } from '../../src/sampler/wan_samplers.ts';
 import { decodeChunkWithTaehv, sampleSelfForcingGpu, selfForcingStream } from '../../src/sampler/wan_self_forcing.ts';
 import { closeNodeGpu, nodeGpu } from '../support/dawn.ts';
+import { relativeError } from './helpers.ts';
 import { twinFile, twinGoldens, wanManifest, wanTwin } from '../unit/support/wan_twins.ts';
 
-// 3 latent frames of 4×4 in chunks of 2: a full chunk, then a shorter last one.
+// 3 latent frames of 4×4 in chunks of 2: a full chunk, then a shorter last one; 2 steps of
+// Self-Forcing's 4 (one re-noised, one landing on σ = 0), as the loop is the same for any count
+// and every DiT call at Wan's widths costs lavapipe seconds.
 const REQUEST = { seed: 11, latentFrames: 3, height: 4, width: 4, chunkFrames: 2 };
-const STEPS = 4;
+const STEPS = 2;
 const SLOW = { timeout: 900_000 };
 
 let device: GPUDevice;
@@ -52,14 +59,16 @@ afterAll(async () => {
 const channels = 16;
 const plane = REQUEST.height * REQUEST.width;
 
-/** The prompt's text state from the DiT twin's golden context (umT5's output stands in here). */
-function promptText(pool: BufferPool, uniforms: UniformCache): DitText {
+/** The prompt's text state from the DiT twin's golden context (umT5's output stands in here), or zeros for the empty prompt. */
+function promptText(pool: BufferPool, uniforms: UniformCache, empty = false): DitText {
   const golden = twinGoldens(wanTwin('dit'));
+  const context = golden.f32('input.context');
   const r = new ForwardRecorder(device, pool, uniforms);
-  const text = dit.prepareText(r, uploadF32Tensor(device, golden.f32('input.context'), golden.info('input.context').shape, 'context'));
+  const text = dit.prepareText(r, uploadF32Tensor(device, empty ? new Float32Array(context.length) : context, golden.info('input.context').shape, 'context'));
   r.submit();
   return text;
 }
+
 
 /** (C, F, plane) ↔ (F, C, plane). */
 function transpose(data: Float32Array, outer: number, inner: number): Float32Array {
@@ -114,13 +123,9 @@ test('the GPU loop makes the clip the CPU reference loop makes with the same DiT
   cache.destroy();
 
   // f32 on both sides; the same DiT; updates in f32 on the GPU and in f64-rounded-to-f32 on the CPU.
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < referenceClip.length; i++) {
-    diff += (gpuClip[i]! - referenceClip[i]!) ** 2;
-    norm += referenceClip[i]! ** 2;
-  }
-  console.log(`Self-Forcing GPU loop vs CPU reference: relative error ${Math.sqrt(diff / norm).toExponential(2)}`);
-  expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+  const error = relativeError(gpuClip, referenceClip);
+  console.log(`Self-Forcing GPU loop vs CPU reference: relative error ${error.toExponential(2)}`);
+  expect(error).toBeLessThan(1e-5);
 
   // TAEHV chunk by chunk: 4 frames a latent frame, of which the clip's first 3 are dropped; the
   // same frames as decoding the whole clip's latents at once with a fresh decoder.
@@ -140,4 +145,33 @@ test('the GPU loop makes the clip the CPU reference loop makes with the same DiT
   for (let i = 0; i < allFrames.length; i++) worst = Math.max(worst, Math.abs(allFrames[i]! - streamed[i]!));
   expect(worst).toBeLessThan(1e-4);
   taehv.destroy();
+});
+
+test('the base sampler\'s GPU loop (Euler with guidance) makes the clip its CPU reference loop makes with the same DiT', SLOW, async () => {
+  const pool = new BufferPool(device);
+  const uniforms = new UniformCache(device);
+  const [prompt, empty] = [promptText(pool, uniforms), promptText(pool, uniforms, true)];
+  const request = { seed: 5, latentFrames: 2, height: 4, width: 4, steps: 2, shift: 5, guidance: 5 };
+  const steps: number[] = [];
+  const latents = await sampleFlowMatchingGpu({ device, pool, uniforms, dit }, prompt, empty, request, (step) => void steps.push(step));
+  const gpuClip = await read(latents);
+  expect(steps).toEqual([1, 2]);
+
+  const size = channels * request.latentFrames * plane;
+  const t = uploadF32Tensor(device, new Float32Array(1), [1], 't');
+  const velocity = async (x: Float32Array, timestep: number, call: { prompt: 'conditional' | 'unconditional' }) => {
+    device.queue.writeBuffer(t.buffer, 0, new Float32Array([timestep]));
+    const r = new ForwardRecorder(device, pool, uniforms);
+    const input = uploadTensor(device, x, [channels, request.latentFrames, request.height, request.width], 'x');
+    const v = dit.forward(r, { x: input, t }, call.prompt === 'conditional' ? prompt : empty);
+    r.submit();
+    const out = await read(v);
+    pool.release(v);
+    input.buffer.destroy();
+    return out;
+  };
+  const referenceClip = await sampleFlowMatching(noiseOf(size, request.seed, 0), velocity, request.guidance, flowMatchingPlan(request.steps, request.shift));
+  const error = relativeError(gpuClip, referenceClip);
+  console.log(`flow matching GPU loop vs CPU reference: relative error ${error.toExponential(2)}`);
+  expect(error).toBeLessThan(1e-5);
 });
