@@ -119,3 +119,11 @@ export async function chooseCodec(
   }
   return null;
 }
+
+/** The codec family of a WebCodecs codec string, or null for one we do not write. */
+export function familyOf(codec: string): CodecFamily | null {
+  if (codec.startsWith('avc1') || codec.startsWith('avc3')) return 'avc';
+  if (codec.startsWith('vp09')) return 'vp9';
+  if (codec.startsWith('av01')) return 'av1';
+  return null;
+}

@@ -1,7 +1,8 @@
 // An edit of clips into one MP4: each clip trimmed to the frames it keeps, joined to the next by a
 // cut or a crossfade, with titles drawn over the result; the frames are decoded, changed where
-// the edit says and encoded afresh into one file. (A plain join of clips, no trim, transition or
-// title, is stitch.ts's: it copies the samples as they are.)
+// the edit says and encoded afresh into one file. An edit of one clip without crossfades first
+// tries edit_splice.ts, which copies the groups of pictures it leaves untouched. (A plain join of
+// clips, no trim, transition or title, is stitch.ts's: it copies the samples as they are.)
 //
 // A crossfade of N frames overlaps the last N kept frames of one clip with the first N of the
 // next: output frame k of the overlap is (1 − t)·A + t·B with t = (k + 1)/(N + 1), so the clip
@@ -9,6 +10,7 @@
 // is the mean of the two sides. Frames stream: only a crossfade's tail of N frames is held.
 import { decodeFrames, frameToRgba, trackFps } from './decode.ts';
 import { demuxVideoTrack } from './demux.ts';
+import { spliceEdit } from './edit_splice.ts';
 import { Mp4Writer } from './encode.ts';
 import { drawTitles, loadTitleFonts, type Title } from './titles.ts';
 
@@ -32,6 +34,8 @@ export interface EditedClip {
   width: number;
   height: number;
   fps: number;
+  /** Frames copied from the source as they were (not decoded and encoded again). */
+  copiedFrames?: number;
 }
 
 /** Frames of the edited clip: every part's kept frames, less each crossfade's overlap. */
@@ -48,6 +52,10 @@ export function crossfadeFrame(a: Uint8Array, b: Uint8Array, k: number, frames: 
 }
 
 export async function renderEdit(plan: EditPlan, onProgress?: (fraction: number) => void): Promise<EditedClip> {
+  if (plan.parts.length === 1) {
+    const spliced = await spliceEdit(plan.parts[0]!, plan.titles, onProgress);
+    if (spliced) return spliced;
+  }
   const tracks = plan.parts.map((part) => demuxVideoTrack(part.bytes));
   const first = tracks[0]!.config;
   const [width, height] = [first.codedWidth, first.codedHeight];

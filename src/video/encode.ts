@@ -16,7 +16,16 @@ export interface Mp4WriterOptions {
   height: number;
   fps: number;
   codecs?: readonly CodecFamily[];
+  /**
+   * The decoder configuration box the encoder's output must have (an edit that copies some samples
+   * of a clip as they are and encodes the rest: one track has one configuration). The writer fails
+   * with a DescriptionMismatch when its encoder's differs.
+   */
+  expectDescription?: Uint8Array;
 }
+
+/** The encoder made a different decoder configuration than the samples copied beside its output. */
+export class DescriptionMismatch extends Error {}
 
 export async function isEncoderConfigSupported(config: VideoEncoderConfig): Promise<boolean> {
   try {
@@ -40,7 +49,7 @@ export class Mp4Writer {
     readonly height: number,
   ) {}
 
-  static async open({ width, height, fps, codecs = DEFAULT_CODEC_ORDER }: Mp4WriterOptions): Promise<Mp4Writer> {
+  static async open({ width, height, fps, codecs = DEFAULT_CODEC_ORDER, expectDescription }: Mp4WriterOptions): Promise<Mp4Writer> {
     if (typeof VideoEncoder === 'undefined') {
       throw new EngineError(
         'codec-unsupported',
@@ -59,7 +68,14 @@ export class Mp4Writer {
     const muxer = new Mp4Muxer(choice.family, width, height, fps);
     let writer: Mp4Writer | undefined;
     const encoder = new VideoEncoder({
-      output: (chunk, meta) => muxer.addChunk(chunk, meta),
+      output: (chunk, meta) => {
+        const description = meta?.decoderConfig?.description;
+        if (expectDescription && description && !sameBytes(description, expectDescription)) {
+          if (writer) writer.encoderError = new DescriptionMismatch('the encoder made another decoder configuration than the copied samples have');
+          return;
+        }
+        muxer.addChunk(chunk, meta);
+      },
       error: (error) => {
         if (writer) writer.encoderError = error;
       },
@@ -95,16 +111,35 @@ export class Mp4Writer {
     }
   }
 
-  /** Encodes `frame`; the caller still owns it (the encoder keeps its own reference). */
-  async addFrame(frame: VideoFrame): Promise<void> {
+  /**
+   * Encodes `frame`; the caller still owns it (the encoder keeps its own reference). A keyframe
+   * every KEYFRAME_INTERVAL_SECONDS, unless `keyFrame` says otherwise.
+   */
+  async addFrame(frame: VideoFrame, keyFrame = this.framesAdded % Math.max(1, Math.round(this.fps * KEYFRAME_INTERVAL_SECONDS)) === 0): Promise<void> {
     this.throwIfFailed();
-    const keyFrame = this.framesAdded % Math.max(1, Math.round(this.fps * KEYFRAME_INTERVAL_SECONDS)) === 0;
     this.encoder.encode(frame, { keyFrame });
     this.framesAdded += 1;
     while (this.encoder.encodeQueueSize > MAX_ENCODE_QUEUE) {
       await new Promise((resolve) => this.encoder.addEventListener('dequeue', resolve, { once: true }));
       this.throwIfFailed();
     }
+  }
+
+  /** Waits until every frame given so far is encoded and in the file (before copied samples follow them). */
+  async flushEncoder(): Promise<void> {
+    this.throwIfFailed();
+    try {
+      await this.encoder.flush();
+    } catch (cause) {
+      throw this.failure(cause);
+    }
+    this.throwIfFailed();
+  }
+
+  /** A sample of another file with the same decoder configuration, placed as it is at frame `frameIndex`. */
+  addCopiedSample(data: Uint8Array, keyFrame: boolean, frameIndex: number, meta?: EncodedVideoChunkMetadata): void {
+    this.throwIfFailed();
+    this.muxer.addSample(data, keyFrame, this.timestampOf(frameIndex), this.frameDuration, meta);
   }
 
   /** Flushes the encoder and returns the finished file. */
@@ -126,6 +161,10 @@ export class Mp4Writer {
   }
 
   private throwIfFailed(): void {
+    if (this.encoderError instanceof DescriptionMismatch) {
+      this.abort();
+      throw this.encoderError;
+    }
     if (this.encoderError) throw this.failure(this.encoderError);
   }
 
@@ -137,4 +176,9 @@ export class Mp4Writer {
       cause instanceof Error ? cause.message : String(cause),
     );
   }
+}
+
+function sameBytes(a: AllowSharedBufferSource, b: Uint8Array): boolean {
+  const x = a instanceof Uint8Array ? a : ArrayBuffer.isView(a) ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : new Uint8Array(a);
+  return x.length === b.length && x.every((v, i) => v === b[i]);
 }

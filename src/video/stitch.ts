@@ -2,7 +2,7 @@
 // and size (clips made by the same model and settings do) the samples are copied into a new file
 // as they are: no re-encode, no quality loss, fast. Otherwise every frame is decoded and encoded
 // again at the first clip's size and frame rate.
-import type { CodecFamily } from './codec.ts';
+import { familyOf, type CodecFamily } from './codec.ts';
 import { decodeFrames, frameToRgba, trackFps } from './decode.ts';
 import { demuxVideoTrack, type DemuxedTrack } from './demux.ts';
 import { Mp4Writer } from './encode.ts';
@@ -25,13 +25,6 @@ export async function stitchClips(clips: readonly Uint8Array<ArrayBuffer>[], onP
   const family = familyOf(first.config.codec);
   if (family && tracks.every((track) => sameStream(track, first))) return remux(clips, tracks, family, onProgress);
   return reencode(clips, tracks, onProgress);
-}
-
-function familyOf(codec: string): CodecFamily | null {
-  if (codec.startsWith('avc1') || codec.startsWith('avc3')) return 'avc';
-  if (codec.startsWith('vp09')) return 'vp9';
-  if (codec.startsWith('av01')) return 'av1';
-  return null;
 }
 
 /** Samples of `a` may follow samples of `b` in one track: same decoder config, no reordering. */

@@ -65,6 +65,7 @@ export async function editClips(request: EditRequest, signal: AbortSignal, onPro
     if (n > 0) edits.push(`crossfade of ${n} frame${n === 1 ? '' : 's'} (${seconds(n / fps)}) between clips ${i + 1} and ${i + 2}`);
   });
   if (titles.length > 0) edits.push(`${titles.length} title${titles.length === 1 ? '' : 's'} drawn into the frames`);
+  if (edited.copiedFrames) edits.push(`${edited.copiedFrames} of ${edited.frameCount} frames copied as they were, the rest encoded again`);
   const records = files.map(recordOf);
   // Parts cut from one clip (a storyboard's segments crossfaded) keep that clip's record whole.
   const oneSource = records.every((r) => r !== null && JSON.stringify(r) === JSON.stringify(records[0]));

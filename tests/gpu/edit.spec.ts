@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { decodeAllFramesRgb, probe } from '../support/media.ts';
+import { demuxVideoTrack } from '../../src/video/demux.ts';
 import { readProvenance } from '../../src/video/provenance.ts';
 import { meanAbsDifference } from '../../src/video/cut_continuity.ts';
 import { inFreshPage } from '../support/rgba_diff.ts';
@@ -19,7 +20,9 @@ type PageEdit = Omit<EditRequest, 'clips'> & { clips: number[] };
 
 const EDITS: PageEdit[] = [
   { clips: [0], titles: [TITLE] }, // the title over frames 2, 3, 4
-  { clips: [0], trims: [{ start: 0, end: 1 }] }, // re-encoded as it is: the title's reference
+  // Cut in two and joined again: every frame re-encoded as it is, the title's reference (one clip
+  // kept whole would be copied, not re-encoded).
+  { clips: [0, 0], trims: [{ start: 0, end: 0.5 }, { start: 0.5, end: 1 }] },
   { clips: [0, 0], trims: [{ start: 0, end: 0.5 }, { start: 0.5, end: 1 }], transitions: [{ kind: 'crossfade', seconds: 0.375 }] },
   { clips: [0], trims: [{ start: 0.25, end: 0.75 }] }, // frames 2‥5
   { clips: [0], titles: [{ ...TITLE, text: 'x'.repeat(10_000) }] },
@@ -99,4 +102,48 @@ test('edits: a title in exactly its frames, a crossfade\'s middle the mean of it
   expect(huge!.error).toBe('bad-request: Title 1 is too long (10000 characters; at most 200).');
   expect(markup!.error).toBe('bad-request: Title 1 ("<b>bold</b>") contains markup or control characters (such as < or >): titles are drawn as plain text, so write the words alone. Title 2 must start at 0 s or later and end after it starts (got "0.25" to "0.1"). Title 2\'s colour must be #rrggbb (got "red").');
   expect(tooLong!.error).toMatch(/^bad-request: The crossfade between clips 1 and 2 must last more than 0 s and at most 1 s/);
+});
+
+// Re-encode only what changes: a 5 s clip (groups of pictures of 16 frames, from frames 0, 16 and
+// 32) with a title over frames 2‥4 keeps its last two groups sample for sample; the first group is
+// decoded, titled and encoded again.
+test('a title re-encodes only the groups of pictures it touches; the others are copied byte for byte', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const [source, titled] = await inFreshPage(page, () => page.evaluate(async ({ W, H, FPS, title }) => {
+    const { createEngineClient } = (await import('/src/worker/client.ts' as string)) as Client;
+    const engine = createEngineClient();
+    try {
+      const clip = await engine.renderTestPattern({ width: W, height: H, fps: FPS, frameCount: 40, source: 'cpu' });
+      const { addProvenance } = (await import('/src/video/provenance.ts' as string)) as Provenance;
+      const bytes = addProvenance(new Uint8Array(await clip.mp4.arrayBuffer()), {
+        aiGenerated: true, generator: 'Zoetrope test', model: { name: 'test-pattern', version: '1' }, seed: 1, prompt: 'a test pattern', settings: {}, createdAt: new Date(0).toISOString(),
+      });
+      const edited = await engine.edit({ clips: [bytes], titles: [title] });
+      return [Array.from(bytes), Array.from(new Uint8Array(await edited.mp4.arrayBuffer()))];
+    } finally {
+      engine.terminate();
+    }
+  }, { W, H, FPS, title: TITLE }));
+  const [before, after] = [Uint8Array.from(source!), Uint8Array.from(titled!)];
+  const [a, b] = [demuxVideoTrack(before), demuxVideoTrack(after)];
+  expect(b.samples).toHaveLength(40);
+  expect(a.samples.flatMap((s, i) => (s.keyFrame ? [i] : []))).toEqual([0, 16, 32]);
+  const bytesOf = (file: Uint8Array, s: { offset: number; size: number }) => Buffer.from(file.subarray(s.offset, s.offset + s.size));
+  for (let i = 16; i < 40; i++) expect(bytesOf(after, b.samples[i]!).equals(bytesOf(before, a.samples[i]!)), `sample ${i} copied`).toBe(true);
+  expect(bytesOf(after, b.samples[2]!).equals(bytesOf(before, a.samples[2]!)), 'sample 2 encoded again').toBe(false);
+  expect(readProvenance(after)!.edits).toEqual(['1 title drawn into the frames', '24 of 40 frames copied as they were, the rest encoded again']);
+  // Decoded, the title is in frames 2‥4 only, and every other frame is its source frame.
+  const write = (bytes: Uint8Array, name: string) => {
+    const file = info.outputPath(`${name}.mp4`);
+    writeFileSync(file, bytes);
+    return decodeAllFramesRgb(file, W, H);
+  };
+  const [original, edited] = [write(before, 'source-40'), write(after, 'titled-40')];
+  const band = (rgb: Buffer) => rgb.subarray(Math.round(H * 0.35) * W * 3, Math.round(H * 0.65) * W * 3);
+  edited.forEach((frame, i) => {
+    const change = meanAbsDifference(band(frame), band(original[i]!));
+    if (i >= 2 && i <= 4) expect(change, `frame ${i} has the title`).toBeGreaterThan(15);
+    else if (i >= 16) expect(change, `frame ${i} is copied`).toBe(0);
+    else expect(change, `frame ${i} has no title`).toBeLessThan(3);
+  });
 });
