@@ -10,9 +10,24 @@
 import { chooseCodec, DEFAULT_CODEC_ORDER, familyOf } from './codec.ts';
 import { decodeFrames, frameToRgba, trackFps } from './decode.ts';
 import { demuxVideoTrack, type DemuxedTrack } from './demux.ts';
-import type { EditedClip, EditPart } from './edit.ts';
 import { DescriptionMismatch, isEncoderConfigSupported, Mp4Writer } from './encode.ts';
 import { drawTitles, loadTitleFonts, titleAlpha, type Title } from './titles.ts';
+
+/** A clip and the frames of it kept, [first, end) (edit.ts's EditPart). */
+export interface SplicePart {
+  bytes: Uint8Array<ArrayBuffer>;
+  keep: [number, number];
+}
+
+/** The edited clip (edit.ts's EditedClip), with how many of its frames were copied. */
+export interface SplicedClip {
+  mp4: Blob;
+  frameCount: number;
+  width: number;
+  height: number;
+  fps: number;
+  copiedFrames: number;
+}
 
 /** Source frames [first, end) of each group of pictures the edit can copy, in order. */
 export function copyableGroups(keyFrames: readonly boolean[], keep: readonly [number, number], titles: readonly Title[], fps: number): [number, number][] {
@@ -29,11 +44,7 @@ export function copyableGroups(keyFrames: readonly boolean[], keep: readonly [nu
 }
 
 /** The edited clip with some groups copied (`copiedFrames` of them), or null when copying is ruled out. */
-export async function spliceEdit(
-  part: EditPart,
-  titles: readonly Title[],
-  onProgress?: (fraction: number) => void,
-): Promise<(EditedClip & { copiedFrames: number }) | null> {
+export async function spliceEdit(part: SplicePart, titles: readonly Title[], onProgress?: (fraction: number) => void): Promise<SplicedClip | null> {
   const track = demuxVideoTrack(part.bytes);
   const fps = Math.round(trackFps(track)) || 12;
   const description = track.config.description;
