@@ -62,6 +62,8 @@ export interface ModelStoreOptions {
 
 /** Times one load starts again after the store was taken away under it (each time from the network). */
 const MAX_RESTARTS = 2;
+/** Before opening again after an open was cut short by the clearing: this, then twice this. */
+const REOPEN_DELAY_MS = 100;
 
 /** What the load's progress says after the store was taken away under it. */
 export const STORE_LOST_NOTICE =
@@ -93,15 +95,20 @@ export class ModelStore {
     let notice: string | undefined;
     for (let restarts = 0; ; restarts++) {
       const losses = this.live.losses;
-      const db = await this.live.connection();
+      let db: ModelDb | null = null;
       try {
+        db = await this.live.connection();
         return await this.loadFrom(db, url, notice, onProgress, signal);
       } catch (error) {
+        const closing = isClosingConnection(error);
         // A dead connection met before its close event arrived counts as the loss it is.
-        if (isClosingConnection(error)) this.live.forget(db);
-        const lost = this.live.losses !== losses;
+        if (closing && db) this.live.forget(db);
+        // Opening again while the browser is still clearing the site's data is cut short too
+        // ("The connection was closed"): the same loss, met one step later.
+        const lost = this.live.losses !== losses || (closing && db === null);
         if (!lost || restarts >= MAX_RESTARTS || signal?.aborted) throw error;
         notice = STORE_LOST_NOTICE;
+        if (db === null) await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS * (restarts + 1)));
       }
     }
   }
