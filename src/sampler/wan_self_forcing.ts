@@ -69,9 +69,9 @@ export async function sampleSelfForcingGpu(
   const cache = new KvCache(device, dit.config.num_layers, request.latentFrames * tokensPerFrame, dit.config.dim, dit.dtype);
   const t = device.createBuffer({ label: 't', size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   const sigmaUniform = device.createBuffer({ label: 'sigmas', size: 8, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  let chunk: { x: Tensor; unmasked: Tensor; noise: Tensor; frames: number } | null = null;
+  let chunk: { x: Tensor; zeros: Tensor; noise: Tensor; frames: number } | null = null;
   const release = () => {
-    if (chunk) for (const tensor of [chunk.x, chunk.unmasked, chunk.noise]) pool.release(tensor);
+    if (chunk) for (const tensor of [chunk.x, chunk.zeros, chunk.noise]) pool.release(tensor);
     chunk = null;
   };
   try {
@@ -82,9 +82,9 @@ export async function sampleSelfForcingGpu(
       if (call.sigma === 1) {
         release();
         // Zeros for the update's clean latents and mask: nothing is given in text-to-video.
-        chunk = { x: pool.acquireTensor(shape, 'f32'), unmasked: pool.acquireTensor(shape, 'f32'), noise: pool.acquireTensor(shape, 'f32'), frames: call.frames };
+        chunk = { x: pool.acquireTensor(shape, 'f32'), zeros: pool.acquireTensor(shape, 'f32'), noise: pool.acquireTensor(shape, 'f32'), frames: call.frames };
         const zero = new ForwardRecorder(device, pool, uniforms);
-        zero.zero(chunk.unmasked);
+        zero.zero(chunk.zeros);
         zero.submit();
         device.queue.writeBuffer(chunk.x.buffer, chunk.x.offset, noiseOf(size, request.seed, selfForcingStream(call, 'start', steps, sigmas)));
       }
@@ -95,8 +95,8 @@ export async function sampleSelfForcingGpu(
       if (call.sigmaNext !== null) {
         device.queue.writeBuffer(sigmaUniform, 0, sigmasBytes(call.sigma, call.sigmaNext));
         if (call.sigmaNext > 0) device.queue.writeBuffer(current.noise.buffer, current.noise.offset, noiseOf(size, request.seed, selfForcingStream(call, 'renoise', steps, sigmas)));
-        const mask = { ...current.unmasked, shape: [1, call.frames, height, width] };
-        r.run(fewStepKernel, { channels, frames: call.frames, height, width }, { x: current.x, v: velocity, clean: current.unmasked, mask, sigmas: sigmaUniform, noise: current.noise });
+        const mask = { ...current.zeros, shape: [1, call.frames, height, width] };
+        r.run(fewStepKernel, { channels, frames: call.frames, height, width }, { x: current.x, v: velocity, clean: current.zeros, mask, sigmas: sigmaUniform, noise: current.noise });
       }
       r.free(velocity);
       r.submit();
