@@ -5,9 +5,11 @@
 // ms, GFLOP/s and the projected seconds per 5 s clip for both samplers. Reports only, asserts
 // nothing. `-- --wan --smoke` runs the same at toy token counts (to check the script on lavapipe).
 //
-// Not measured: the TAEHV decoder (not on WebGPU yet), the text encoder (once per prompt).
+// Also times TAEHV's decoder (f16, random weights) on one Self-Forcing chunk of latents (3 latent
+// frames → 12 frames of 480×832) and projects a 5 s clip's decoding. Not measured: the text encoder
+// (once per prompt).
 import { afterAll, test } from 'vitest';
-import { uploadF32Tensor } from '../../../src/gpu/buffers.ts';
+import { uploadF32Tensor, uploadTensor } from '../../../src/gpu/buffers.ts';
 import { BufferPool } from '../../../src/gpu/pool.ts';
 import type { DitConfig } from '../../../src/model/config.ts';
 import { Constants } from '../../../src/model/constants.ts';
@@ -17,8 +19,11 @@ import { KvCache } from '../../../src/model/kv_cache.ts';
 import { ForwardRecorder, UniformCache } from '../../../src/model/recorder.ts';
 import { flowMatchingPlan, selfForcingPlan } from '../../../src/sampler/wan_samplers.ts';
 import { wanLatentFrames } from '../../../src/model/wan_fit.ts';
+import { openSafetensors } from '../../../src/model/checkpoint/safetensors_blob.ts';
+import { TaehvDecoder } from '../../../src/model/taehv.ts';
 import { closeNodeGpu, nodeGpu } from '../../support/dawn.ts';
 import { randomWanDit } from './random_dit.ts';
+import { randomTaehvBlob, TAEHV_MANIFEST } from './random_taehv.ts';
 
 const SMOKE = process.env.ZOETROPE_WAN_SMOKE === '1';
 const CONFIG: DitConfig = {
@@ -98,4 +103,30 @@ test('Wan 2.1 1.3B block on this GPU', { timeout: 3_600_000 }, async () => {
   console.log(`Projected DiT time per 5 s clip (30 blocks; text encoder and decoder not included):`);
   console.log(`  base, 50 steps × 2 (guidance): ${baseSeconds.toFixed(0)} s`);
   console.log(`  Self-Forcing, ${sfCalls} calls: ${sfSeconds.toFixed(0)} s; first chunk after ${((5 * LAYERS * firstChunkMs) / 1000).toFixed(1)} s`);
+});
+
+test('TAEHV decoder on this GPU', { timeout: 3_600_000 }, async () => {
+  const { device, report } = await nodeGpu();
+  const set = await openSafetensors(randomTaehvBlob(), 'random taew2_1');
+  const taehv = await TaehvDecoder.load(device, set, TAEHV_MANIFEST, 'f16');
+  const pool = new BufferPool(device);
+  const uniforms = new UniformCache(device);
+  const latents = uploadTensor(device, new Float32Array(CHUNK_FRAMES * 16 * LATENT_H * LATENT_W).fill(0.5), [CHUNK_FRAMES, 16, LATENT_H, LATENT_W], 'latents', 'f16');
+  /** One chunk decoded, in ms (the carries make every chunk after the first the same work). */
+  const once = async () => {
+    const started = performance.now();
+    const r = new ForwardRecorder(device, pool, uniforms);
+    pool.release(taehv.decode(r, latents));
+    r.submit();
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - started;
+  };
+  await once();
+  const ms = [await once(), await once(), await once()].sort((a, b) => a - b)[1]!;
+  taehv.destroy();
+  const frames = 4 * CHUNK_FRAMES;
+  const chunks = Math.ceil(LATENT_FRAMES / CHUNK_FRAMES);
+  console.log(`\nTAEHV decoder (f16, random weights, direct convolution) on ${report.adapter.description || report.adapter.device || report.adapter.vendor}${SMOKE ? ' — SMOKE sizes, not 480p' : ''}`);
+  console.log(`  one chunk: ${CHUNK_FRAMES} latent frames → ${frames} frames of ${8 * LATENT_H}×${8 * LATENT_W} in ${ms.toFixed(1)} ms (${((1000 * frames) / ms).toFixed(1)} frames/s)`);
+  console.log(`  projected decoding per 5 s clip (${chunks} chunks): ${((chunks * ms) / 1000).toFixed(1)} s`);
 });
