@@ -17,5 +17,5 @@ export function randomTaehvBlob(): Blob {
     const values = Float32Array.from({ length: count }, () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * scale);
     tensors[name] = { dtype: 'F16', shape, data: new Uint8Array(toF16Array(values).buffer) };
   }
-  return new Blob([writeSafetensors(tensors)]);
+  return new Blob([writeSafetensors(tensors) as Uint8Array<ArrayBuffer>]);
 }
