@@ -143,8 +143,13 @@ class CpuTrainingTest(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(cut, checkpoint.OPTIMIZER_FILE)))
         self.run_dit(cut, '--latent-cache', self.cache, '--resume', cut, '--steps', str(steps), '--ckpt-every', '0')
         a, b = logged_losses(whole), logged_losses(cut)
-        for step in range(saved + 1, steps + 1):                               # every step after the checkpoint
-            self.assertAlmostEqual(b[step], a[step], delta=1e-5 * max(1.0, abs(a[step])), msg=f'step {step}')
+        # Every step after the checkpoint. The same batches, noise and optimizer state give the same
+        # losses up to the order of multi-threaded f32 reductions, which differs run to run: 1.5e-5
+        # relative seen once in CI (2026-12-06), hence 1e-4. A resume that got any state wrong draws
+        # another batch or noise, or takes another update: a change of the loss itself, not of its
+        # last digits.
+        for step in range(saved + 1, steps + 1):
+            self.assertAlmostEqual(b[step], a[step], delta=1e-4 * max(1.0, abs(a[step])), msg=f'step {step}')
         meta = checkpoint.load(cut)[1]
         self.assertEqual(meta['step'], steps)
         self.assertGreater(meta['machine_seconds'], 0)
