@@ -14,7 +14,7 @@ import type { DitText } from '../model/dit.ts';
 import { ForwardRecorder } from '../model/recorder.ts';
 import { noiseOf } from './generate_window.ts';
 import { flowMatchingPlan } from './wan_samplers.ts';
-import type { SelfForcingGpu } from './wan_self_forcing.ts';
+import type { WanSamplerGpu } from './wan_self_forcing.ts';
 
 export interface FlowMatchingRequest {
   seed: number;
@@ -32,7 +32,7 @@ export const WAN_BASE_GUIDANCE = 5;
 
 /** Clean latents (C, F, H, W) f32 of the whole clip, a pool tensor: release it with gpu.pool.release. */
 export async function sampleFlowMatchingGpu(
-  gpu: SelfForcingGpu,
+  gpu: WanSamplerGpu,
   prompt: DitText,
   empty: DitText,
   request: FlowMatchingRequest,

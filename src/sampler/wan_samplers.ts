@@ -15,6 +15,8 @@ import { sigmaSchedule, timestepOf } from './schedule.ts';
 /** One DiT call of the Self-Forcing plan. */
 export interface SelfForcingCall {
   chunk: number;
+  /** The call's place in its chunk: denoising steps 0‥steps − 1, then the cache pass (steps). */
+  step: number;
   /** The chunk's first latent frame in the clip, and its frame count (the last chunk may be shorter). */
   startFrame: number;
   frames: number;
@@ -37,9 +39,9 @@ export function selfForcingPlan(latentFrames: number, chunkFrames = SELF_FORCING
   for (let chunk = 0, startFrame = 0; startFrame < latentFrames; chunk++, startFrame += chunkFrames) {
     const frames = Math.min(chunkFrames, latentFrames - startFrame);
     for (let i = 0; i < steps; i++) {
-      calls.push({ chunk, startFrame, frames, sigma: sigmas[i]!, t: timestepOf(sigmas[i]!), sigmaNext: sigmas[i + 1]! });
+      calls.push({ chunk, step: i, startFrame, frames, sigma: sigmas[i]!, t: timestepOf(sigmas[i]!), sigmaNext: sigmas[i + 1]! });
     }
-    calls.push({ chunk, startFrame, frames, sigma: 0, t: 0, sigmaNext: null });
+    calls.push({ chunk, step: steps, startFrame, frames, sigma: 0, t: 0, sigmaNext: null });
   }
   return calls;
 }

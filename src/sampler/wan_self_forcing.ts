@@ -23,7 +23,8 @@ import { ForwardRecorder, type UniformCache } from '../model/recorder.ts';
 import { noiseOf } from './generate_window.ts';
 import { selfForcingPlan, SELF_FORCING_CHUNK_FRAMES, SELF_FORCING_SHIFT, SELF_FORCING_STEPS, type SelfForcingCall } from './wan_samplers.ts';
 
-export interface SelfForcingGpu {
+/** What the Wan samplers run on: the device, its activation pool and uniforms, and the DiT. */
+export interface WanSamplerGpu {
   device: GPUDevice;
   pool: BufferPool;
   uniforms: UniformCache;
@@ -42,10 +43,9 @@ export interface SelfForcingRequest {
 }
 
 /** The RNG stream of a call's noise: the chunk's start noise, or step k's re-noising. */
-export function selfForcingStream(call: SelfForcingCall, purpose: 'start' | 'renoise', steps: number, sigmas: readonly number[]): number {
+export function selfForcingStream(call: SelfForcingCall, purpose: 'start' | 'renoise', steps: number): number {
   const first = call.chunk * (steps + 1);
-  if (purpose === 'start') return first;
-  return first + sigmas.indexOf(call.sigma) + 1;
+  return purpose === 'start' ? first : first + call.step + 1;
 }
 
 /**
@@ -53,7 +53,7 @@ export function selfForcingStream(call: SelfForcingCall, purpose: 'start' | 'ren
  * a pool tensor valid until it returns, and the chunk's first latent frame.
  */
 export async function sampleSelfForcingGpu(
-  gpu: SelfForcingGpu,
+  gpu: WanSamplerGpu,
   text: DitText,
   request: SelfForcingRequest,
   onChunk: (latents: Tensor, startFrame: number) => Promise<void>,
@@ -62,7 +62,6 @@ export async function sampleSelfForcingGpu(
   const { device, pool, uniforms, dit } = gpu;
   const steps = request.steps ?? SELF_FORCING_STEPS;
   const plan = selfForcingPlan(request.latentFrames, request.chunkFrames ?? SELF_FORCING_CHUNK_FRAMES, steps, request.shift ?? SELF_FORCING_SHIFT);
-  const sigmas = plan.slice(0, steps).map((call) => call.sigma);
   const channels = dit.config.in_channels;
   const { height, width } = request;
   const tokensPerFrame = (height / 2) * (width / 2);
@@ -83,18 +82,16 @@ export async function sampleSelfForcingGpu(
         release();
         // Zeros for the update's clean latents and mask: nothing is given in text-to-video.
         chunk = { x: pool.acquireTensor(shape, 'f32'), zeros: pool.acquireTensor(shape, 'f32'), noise: pool.acquireTensor(shape, 'f32'), frames: call.frames };
-        const zero = new ForwardRecorder(device, pool, uniforms);
-        zero.zero(chunk.zeros);
-        zero.submit();
-        device.queue.writeBuffer(chunk.x.buffer, chunk.x.offset, noiseOf(size, request.seed, selfForcingStream(call, 'start', steps, sigmas)));
+        device.queue.writeBuffer(chunk.x.buffer, chunk.x.offset, noiseOf(size, request.seed, selfForcingStream(call, 'start', steps)));
       }
       const current = chunk!;
       device.queue.writeBuffer(t, 0, new Float32Array([call.t]));
       const r = new ForwardRecorder(device, pool, uniforms);
+      if (call.step === 0) r.zero(current.zeros);
       const velocity = dit.forward(r, { x: current.x, t: tensorView(t, [1], 'f32') }, text, { cache, startFrame: call.startFrame });
       if (call.sigmaNext !== null) {
         device.queue.writeBuffer(sigmaUniform, 0, sigmasBytes(call.sigma, call.sigmaNext));
-        if (call.sigmaNext > 0) device.queue.writeBuffer(current.noise.buffer, current.noise.offset, noiseOf(size, request.seed, selfForcingStream(call, 'renoise', steps, sigmas)));
+        if (call.sigmaNext > 0) device.queue.writeBuffer(current.noise.buffer, current.noise.offset, noiseOf(size, request.seed, selfForcingStream(call, 'renoise', steps)));
         const mask = { ...current.zeros, shape: [1, call.frames, height, width] };
         r.run(fewStepKernel, { channels, frames: call.frames, height, width }, { x: current.x, v: velocity, clean: current.zeros, mask, sigmas: sigmaUniform, noise: current.noise });
       }

@@ -144,13 +144,7 @@ export class Mp4Writer {
 
   /** Flushes the encoder and returns the finished file. */
   async finish(): Promise<Blob> {
-    this.throwIfFailed();
-    try {
-      await this.encoder.flush();
-    } catch (cause) {
-      throw this.failure(cause);
-    }
-    this.throwIfFailed();
+    await this.flushEncoder();
     this.encoder.close();
     return this.muxer.finish();
   }

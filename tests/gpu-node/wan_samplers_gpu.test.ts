@@ -105,7 +105,6 @@ test('the GPU loop makes the clip the CPU reference loop makes with the same DiT
   const cache = new KvCache(device, dit.config.num_layers, (REQUEST.latentFrames * plane) / 4, dit.config.dim, 'f32');
   const t = uploadF32Tensor(device, new Float32Array(1), [1], 't');
   const plan = selfForcingPlan(REQUEST.latentFrames, REQUEST.chunkFrames, STEPS);
-  const sigmas = plan.slice(0, STEPS).map((call) => call.sigma);
   const velocity = async (x: Float32Array, timestep: number, call: SelfForcingCall) => {
     device.queue.writeBuffer(t.buffer, 0, new Float32Array([timestep]));
     const r = new ForwardRecorder(device, pool, uniforms);
@@ -118,7 +117,7 @@ test('the GPU loop makes the clip the CPU reference loop makes with the same DiT
     return out;
   };
   const noise = (call: SelfForcingCall, purpose: 'start' | 'renoise') =>
-    transpose(noiseOf(channels * call.frames * plane, REQUEST.seed, selfForcingStream(call, purpose, STEPS, sigmas)), channels, call.frames);
+    transpose(noiseOf(channels * call.frames * plane, REQUEST.seed, selfForcingStream(call, purpose, STEPS)), channels, call.frames);
   const referenceClip = await sampleSelfForcing(REQUEST.latentFrames, channels * plane, velocity, noise, plan);
   cache.destroy();
 
