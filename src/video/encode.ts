@@ -172,7 +172,8 @@ export class Mp4Writer {
   }
 }
 
-function sameBytes(a: AllowSharedBufferSource, b: Uint8Array): boolean {
+/** Whether two byte sources (a decoder configuration box, say) hold the same bytes. */
+export function sameBytes(a: AllowSharedBufferSource, b: Uint8Array): boolean {
   const x = a instanceof Uint8Array ? a : ArrayBuffer.isView(a) ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : new Uint8Array(a);
   return x.length === b.length && x.every((v, i) => v === b[i]);
 }

@@ -5,7 +5,7 @@
 import { familyOf, type CodecFamily } from './codec.ts';
 import { decodeFrames, frameToRgba, trackFps } from './decode.ts';
 import { demuxVideoTrack, type DemuxedTrack } from './demux.ts';
-import { Mp4Writer } from './encode.ts';
+import { Mp4Writer, sameBytes } from './encode.ts';
 import { Mp4Muxer } from './mux.ts';
 
 export interface StitchedClip {
@@ -29,8 +29,7 @@ export async function stitchClips(clips: readonly Uint8Array<ArrayBuffer>[], onP
 
 /** Samples of `a` may follow samples of `b` in one track: same decoder config, no reordering. */
 function sameStream(a: DemuxedTrack, b: DemuxedTrack): boolean {
-  const bytesEqual = (x?: Uint8Array, y?: Uint8Array) =>
-    x === y || (!!x && !!y && x.length === y.length && x.every((v, i) => v === y[i]));
+  const bytesEqual = (x?: Uint8Array, y?: Uint8Array) => x === y || (!!x && !!y && sameBytes(x, y));
   const inOrder = (t: DemuxedTrack) => t.samples.every((s) => s.pts === s.dts);
   return (
     a.config.codec === b.config.codec &&
