@@ -14,6 +14,8 @@ Writes (hundreds of MB, so never committed; skipped when up to date with these s
   <twin>/goldens.safetensors                            float32 goldens, batch dimension dropped
   twins.json                                            what each twin is: files, manifest, reductions
   fixtures/                                             small valid and hostile torch.save files (checkpoint_fixtures.py)
+  chain/goldens.safetensors                             prompt -> frames through every twin, both samplers (chain.py)
+  hub/<owner>/<repo>/...                                the twins laid out as the Hub repositories the app fetches
 Goldens are computed in float32 from the weights as stored (bf16/f16 rounded first).
 """
 import argparse
@@ -24,9 +26,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCES = ['checkpoint_fixtures.py', 'configs.py', 'make_twins.py', 'twins.py', 'manifests.py', 'meta.py', 'taehv.py', 'wan_dit.py', 'wan_vae.py',
+SOURCES = ['chain.py', 'checkpoint_fixtures.py', 'configs.py', 'make_twins.py', 'twins.py', 'manifests.py', 'meta.py', 'taehv.py', 'wan_dit.py', 'wan_vae.py',
            '../train/dit.py', '../train/text_encoder.py', '../train/safetensors_io.py']
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SHARD_LIMIT = 100 * 2 ** 20                  # splits the 1-block bf16 DiT (~145 MB) in two
 
 # Few tokens: a 2 x 4 x 4 latent (8 DiT tokens), 8 text tokens.
@@ -52,6 +54,7 @@ def up_to_date(out_dir, digest):
         return False
     files = [os.path.join(out_dir, t['dir'], p) for t in twins['twins'].values() for p in t['files'] + ['goldens.safetensors']]
     files.append(os.path.join(out_dir, 'fixtures', 'small.pth'))
+    files.append(os.path.join(out_dir, 'chain', 'goldens.safetensors'))
     return twins.get('sources') == digest and all(os.path.exists(p) for p in files)
 
 
@@ -69,8 +72,10 @@ def main(argv=None):
     import twins
     checkpoint_fixtures.write(args.out)
     written = twins.write_all(args.out)
+    import chain
+    pipeline = chain.write_chain(args.out)
     with open(os.path.join(args.out, 'twins.json'), 'w') as f:
-        json.dump({'sources': digest, 'twins': written}, f, indent=1)
+        json.dump({'sources': digest, 'twins': written, 'chain': pipeline}, f, indent=1)
         f.write('\n')
     print(f'wan twins written to {args.out} in {time.time() - started:.1f} s', file=sys.stderr)
 

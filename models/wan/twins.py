@@ -73,9 +73,27 @@ def save_goldens(out_dir, tensors):
     st.save(os.path.join(out_dir, 'goldens.safetensors'), {k: v.detach().float().contiguous() for k, v in tensors.items()})
 
 
+def build_dit():
+    """(model, float32 state dict) of the DiT twin; the same numbers every call."""
+    return seeded(1, lambda: wan_dit(dit_config()), torch.float32)
+
+
+def build_umt5():
+    """(model with bf16-rounded weights, bf16 state dict) of the text-encoder twin."""
+    return seeded(2, lambda: TextEncoder(umt5_config()), torch.bfloat16)
+
+
+def build_taehv():
+    """(model with f16-rounded weights, f16 state dict) of the TAEHV twin."""
+    torch.manual_seed(3)
+    model = TAEHV(TAEW2_1).eval()
+    he_init_(model, out_bias=0.5)
+    return model, rounded_(model, torch.float16)
+
+
 def write_dit(out):
     cfg = dit_config()
-    model, weights = seeded(1, lambda: wan_dit(cfg), torch.float32)
+    model, weights = build_dit()
 
     x = torch.randn(LATENT_SHAPE)
     t = torch.tensor([TIMESTEP])
@@ -111,7 +129,7 @@ def write_dit(out):
 
 def write_umt5(out):
     cfg = umt5_config()
-    model, weights = seeded(2, lambda: TextEncoder(cfg), torch.bfloat16)
+    model, weights = build_umt5()
     ids = torch.randint(0, cfg['vocab_size'], (1, TEXT_TOKENS))
     mask = torch.ones(1, TEXT_TOKENS, dtype=torch.long)
     mask[:, -2:] = 0                                              # two padded positions, as a short prompt has
@@ -130,10 +148,7 @@ def write_umt5(out):
 
 
 def write_taehv(out):
-    torch.manual_seed(3)
-    model = TAEHV(TAEW2_1).eval()
-    he_init_(model, out_bias=0.5)
-    weights = rounded_(model, torch.float16)
+    model, weights = build_taehv()
     latents = torch.randn(TAEHV_LATENTS)
     trace = {}
     with torch.no_grad():
