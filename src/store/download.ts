@@ -42,9 +42,12 @@ export async function fetchManifest(url: string, signal?: AbortSignal): Promise<
   return parseManifest(json, url);
 }
 
-/** The response's text, refused unread (or as soon as it grows) past `limit` bytes: a manifest is never that large. */
-async function textWithin(response: Response, limit: number, url: string): Promise<string> {
-  const tooLarge = () => new EngineError('model-invalid', `The model manifest at ${url} is over ${limit / 2 ** 20} MB: it is not a manifest.`);
+/**
+ * The response's text, refused unread (or as soon as it grows) past `limit` bytes: a manifest (or
+ * `what` else is read) is never that large, and nothing that large is read into memory.
+ */
+export async function textWithin(response: Response, limit: number, url: string, what = 'model manifest', aWhat = 'a manifest'): Promise<string> {
+  const tooLarge = () => new EngineError('model-invalid', `The ${what} at ${url} is over ${limit / 2 ** 20} MB: it is not ${aWhat}.`);
   if (Number(response.headers.get('content-length') ?? 0) > limit) {
     await response.body?.cancel();
     throw tooLarge();

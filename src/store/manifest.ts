@@ -2,10 +2,25 @@
 // with its size and sha256. Manifests come from the network, so everything is checked before use.
 import { EngineError } from '../errors/engine_error.ts';
 
+/**
+ * How a file's published digest is computed. 'sha256' over the file's bytes is what manifests list
+ * and the only kind parseManifest accepts. 'git-blob-sha1' is the SHA-1 git names a blob by (over
+ * `blob <size>\0` and the bytes): all the Hugging Face Hub publishes for small files kept in git
+ * rather than LFS (config.json, tokenizer files), so only Hub listings (hub_listing.ts) use it.
+ */
+export type DigestKind = 'sha256' | 'git-blob-sha1';
+
 export interface ModelFile {
   path: string;
   bytes: number;
+  /**
+   * The file's published digest in lowercase hex, of the kind `digest` names: 64 digits for a
+   * sha256, 40 for a git blob SHA-1. It is also the file's key in the store (model_db.ts), so the
+   * name stays `sha256` whatever the kind.
+   */
   sha256: string;
+  /** Absent means 'sha256'. */
+  digest?: DigestKind;
 }
 
 export interface ModelInfo {
@@ -17,7 +32,8 @@ export interface ModelInfo {
   config: Record<string, unknown>;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const SHA1_HEX = /^[0-9a-f]{40}$/;
 
 // Sane limits, checked before anything is sized from the manifest's numbers (each file is
 // downloaded into one buffer of its listed size). ORT-web reads external data with 32-bit offsets,
@@ -28,9 +44,20 @@ export const MAX_FILE_BYTES = 4 * 1024 ** 3;
 export const MAX_MODEL_BYTES = 64 * 1024 ** 3;
 /** A manifest is a few kB of JSON; more than this is not one (and is not read into memory). */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
-const MAX_NAME_CHARS = 200;
+// Files loaded as Blobs (ModelStore.loadBlobs) are never held in one buffer, so they may be far
+// larger: Wan 2.1's umT5 weights are 11.4 GB in one file. Past this, a listing is not believed.
+export const MAX_BLOB_FILE_BYTES = 64 * 1024 ** 3;
+// A git blob SHA-1 is computed with crypto.subtle over the whole file in memory; the Hub keeps
+// only small files in git (larger ones go to LFS, with a sha256), so this is ample.
+export const MAX_GIT_BLOB_BYTES = 64 * 1024 ** 2;
+export const MAX_NAME_CHARS = 200;
 // Relative paths inside the model folder only: no scheme, no leading slash, no "..".
 const SAFE_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._-][A-Za-z0-9._/-]*$/;
+
+/** A relative path inside a model's folder (or a repository): nothing that could leave it. */
+export function isSafePath(path: string): boolean {
+  return path.length <= MAX_NAME_CHARS && SAFE_PATH.test(path);
+}
 
 function invalid(url: string, what: string): EngineError {
   return new EngineError(
@@ -58,7 +85,7 @@ export function parseManifest(json: unknown, url: string): ModelInfo {
   const checked: ModelFile[] = files.map((file: unknown, i) => {
     if (!isRecord(file)) throw invalid(url, `files[${i}] is not an object`);
     const { path, bytes, sha256 } = file;
-    if (typeof path !== 'string' || path.length > MAX_NAME_CHARS || !SAFE_PATH.test(path)) throw invalid(url, `files[${i}].path is not a relative path`);
+    if (typeof path !== 'string' || !isSafePath(path)) throw invalid(url, `files[${i}].path is not a relative path`);
     if (seen.has(path)) throw invalid(url, `${path} is listed twice`);
     seen.add(path);
     if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)
