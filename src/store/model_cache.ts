@@ -7,20 +7,34 @@
 // checked against its sha256 on every load; a file whose bytes changed on disk is dropped and
 // fetched again. Files not yet (fully) stored are downloaded, resuming cut downloads.
 //
+// Files too large for one buffer (Wan 2.1's weights: 5.7 and 11.4 GB; a browser's ArrayBuffer stops
+// near 2 GB) are loaded with `loadBlobs` instead: stored as Blob chunks, checked with a digest
+// computed as they arrive, and handed back as Blobs the browser keeps on disk (blob_download.ts).
+// Such a model's file list comes from the caller (a Hub listing, hub_listing.ts), not a manifest.
+//
 // The browser may take the store away while a page is open (the person clears the site's data):
 // the connection reopens on its own (live_db.ts), and a load that was under way starts again from
 // the network, saying so in its progress (LoadProgress.notice), rather than failing on a dead
 // connection.
 import { EngineError } from '../errors/engine_error.ts';
+import { downloadBlob, storedBlob } from './blob_download.ts';
 import { fetchManifest, sha256Hex } from './download.ts';
 import { downloadFile } from './file_download.ts';
 import { isClosingConnection, LiveDb } from './live_db.ts';
-import type { ModelInfo } from './manifest.ts';
+import { Progress, type LoadProgress } from './load_progress.ts';
+import type { ModelFile, ModelInfo } from './manifest.ts';
 import { deleteFile, deleteModel, filesOf, MODEL_DB, readStoredBytes, saveModel, type FileRecord, type ModelDb, type ModelDbSchema } from './model_db.ts';
 import { isQuotaError, storageFull, type StorageEstimate } from './store_errors.ts';
 
+export type { LoadProgress };
+
 /** 4 MiB: large enough that per-write overhead is small, small enough that a cut loses little. */
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * 16 MiB for files loaded as Blobs: a 11.4 GB file is still 700 chunks (each its own file on disk
+ * in Chromium), and one chunk is all of the file held in memory at a time.
+ */
+export const BLOB_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export interface CachedModel {
   name: string;
@@ -34,17 +48,6 @@ export interface CachedModel {
   savedAt: number;
 }
 
-export interface LoadProgress {
-  file: string;
-  fileIndex: number;
-  fileCount: number;
-  loadedBytes: number;
-  totalBytes: number;
-  bytesPerSecond: number;
-  /** Why the load started over, when it did (the site's stored data was cleared under it); for the page to show. */
-  notice?: string;
-}
-
 export interface StorageUse extends StorageEstimate {
   /** Whether the browser promised not to evict this site's storage under pressure. */
   persisted: boolean;
@@ -56,7 +59,10 @@ export interface LoadedModel {
 }
 
 export interface ModelStoreOptions {
-  /** Chunk size for files written from now on (tests use small chunks to exercise resume). */
+  /**
+   * Chunk size for files written from now on, by `load` and `loadBlobs` alike (tests use small
+   * chunks to exercise resume); else DEFAULT_CHUNK_BYTES and BLOB_CHUNK_BYTES.
+   */
   chunkBytes?: number;
 }
 
@@ -72,7 +78,7 @@ export const STORE_LOST_NOTICE =
 export class ModelStore {
   private constructor(
     private readonly live: LiveDb<ModelDbSchema>,
-    private readonly chunkBytes: number,
+    private readonly chunkBytes: number | undefined,
   ) {}
 
   static async open(options: ModelStoreOptions = {}): Promise<ModelStore> {
@@ -86,19 +92,49 @@ export class ModelStore {
         cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
       );
     }
-    return new ModelStore(live, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    return new ModelStore(live, options.chunkBytes);
   }
 
   /** Loads every file of the model at `manifestUrl`, from IndexedDB where it can, else from the network. */
   async load(manifestUrl: string, onProgress?: (progress: LoadProgress) => void | Promise<void>, signal?: AbortSignal): Promise<LoadedModel> {
     const url = new URL(manifestUrl, globalThis.location?.href).href;
+    return this.restarting(signal, (db, notice) => this.loadFrom(db, url, notice, onProgress, signal));
+  }
+
+  /**
+   * Loads every file `info` lists as a Blob, from IndexedDB where it is stored complete, else from
+   * `urlOf(file)`, resuming a cut download; for files too large for one buffer. Each file is
+   * checked against its digest (sha256, or a git blob SHA-1 for small files) as it is downloaded,
+   * not again on later loads. `info` is saved as the model's record (its manifestUrl: the folder
+   * URL the files share), so `list`, `delete` and `storedInfo` know the model; a later call under
+   * the same name drops stored files `info` no longer lists.
+   */
+  async loadBlobs(
+    info: ModelInfo,
+    urlOf: (file: ModelFile) => string,
+    onProgress?: (progress: LoadProgress) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<Map<string, Blob>> {
+    return this.restarting(signal, (db, notice) => this.loadBlobsFrom(db, info, urlOf, notice, onProgress, signal));
+  }
+
+  /** The saved file list of the model `name` (as `loadBlobs` or `load` saved it), to load it with no network; null if none. */
+  async storedInfo(name: string): Promise<ModelInfo | null> {
+    return (await this.live.run((db) => db.get('models', name)))?.info ?? null;
+  }
+
+  /**
+   * Runs one load, and runs it again from the start (saying why, in `notice`) when the store was
+   * taken away under it: the site's data was cleared while it ran.
+   */
+  private async restarting<T>(signal: AbortSignal | undefined, run: (db: ModelDb, notice: string | undefined) => Promise<T>): Promise<T> {
     let notice: string | undefined;
     for (let restarts = 0; ; restarts++) {
       const losses = this.live.losses;
       let db: ModelDb | null = null;
       try {
         db = await this.live.connection();
-        return await this.loadFrom(db, url, notice, onProgress, signal);
+        return await run(db, notice);
       } catch (error) {
         const closing = isClosingConnection(error);
         // A dead connection met before its close event arrived counts as the loss it is.
@@ -123,33 +159,19 @@ export class ModelStore {
   ): Promise<LoadedModel> {
     const info = await this.manifest(db, url, signal);
     const files = new Map<string, Uint8Array<ArrayBuffer>>();
-    const started = performance.now();
-    let doneBefore = 0;
+    const progress = new Progress(info, notice, onProgress);
     let notified = false;
 
     for (const [fileIndex, file] of info.files.entries()) {
       signal?.throwIfAborted();
-      // Speed is the pace of this load (cache reads and downloads alike), which is what an ETA needs.
-      const report = async (loaded: number) => {
-        const seconds = Math.max(1e-3, (performance.now() - started) / 1000);
-        const loadedBytes = doneBefore + loaded;
-        await onProgress?.({
-          file: file.path,
-          fileIndex,
-          fileCount: info.files.length,
-          loadedBytes,
-          totalBytes: info.totalBytes,
-          bytesPerSecond: Math.max(1, loadedBytes) / seconds,
-          ...(notice ? { notice } : {}),
-        });
-      };
+      const report = progress.reporter(fileIndex);
       let bytes = await this.cachedFile(db, info.name, file.sha256, file.bytes);
       if (!bytes) {
         if (!notified) {
           await this.beforeDownload(db, info);
           notified = true;
         }
-        const record = (await db.get('files', [info.name, file.sha256])) ?? this.newRecord(info.name, file.sha256, file.bytes);
+        const record = (await db.get('files', [info.name, file.sha256])) ?? this.newRecord(info.name, file.sha256, file.bytes, DEFAULT_CHUNK_BYTES);
         const fileUrl = new URL(file.path, url).href;
         try {
           bytes = await downloadFile({ db, url: fileUrl, file, record, onBytes: report, signal });
@@ -159,9 +181,53 @@ export class ModelStore {
       }
       files.set(file.path, bytes);
       await report(file.bytes);
-      doneBefore += file.bytes;
+      progress.done(file);
     }
     return { info, files };
+  }
+
+  /** One `loadBlobs` on one connection; `notice` goes with every progress report (why it started over). */
+  private async loadBlobsFrom(
+    db: ModelDb,
+    info: ModelInfo,
+    urlOf: (file: ModelFile) => string,
+    notice: string | undefined,
+    onProgress: ((progress: LoadProgress) => void | Promise<void>) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, Blob>> {
+    try {
+      await saveModel(db, { name: info.name, manifestUrl: sourceOf(info, urlOf), info, savedAt: Date.now() });
+    } catch (error) {
+      throw isQuotaError(error) ? storageFull(info.name, await this.missingBytes(db, info), await this.estimate(), String(error)) : error;
+    }
+    const blobs = new Map<string, Blob>();
+    const progress = new Progress(info, notice, onProgress);
+    let notified = false;
+
+    for (const [fileIndex, file] of info.files.entries()) {
+      signal?.throwIfAborted();
+      const report = progress.reporter(fileIndex);
+      const stored = await db.get('files', [info.name, file.sha256]);
+      let blob = await storedBlob(db, stored, file);
+      if (!blob) {
+        // Complete, but its chunks do not add up (lost on disk): fetched again from the start.
+        if (stored?.complete) await deleteFile(db, info.name, file.sha256);
+        if (!notified) {
+          await this.beforeDownload(db, info);
+          notified = true;
+        }
+        const record = (stored?.complete ? undefined : stored) ?? this.newRecord(info.name, file.sha256, file.bytes, BLOB_CHUNK_BYTES);
+        try {
+          blob = await downloadBlob({ db, url: new URL(urlOf(file), globalThis.location?.href).href, file, record, onBytes: report, signal });
+        } catch (error) {
+          throw isQuotaError(error) ? storageFull(info.name, await this.missingBytes(db, info), await this.estimate(), String(error)) : error;
+        }
+      }
+      blobs.set(file.path, blob);
+      await report(file.bytes);
+      progress.done(file);
+    }
+    return blobs;
   }
 
   /** Every saved model, complete or not, with how much of it is stored. */
@@ -248,7 +314,22 @@ export class ModelStore {
     return estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
   }
 
-  private newRecord(model: string, sha256: string, bytes: number): FileRecord {
-    return { model, sha256, bytes, chunkBytes: this.chunkBytes, storedBytes: 0, complete: false };
+  private newRecord(model: string, sha256: string, bytes: number, defaultChunkBytes: number): FileRecord {
+    return { model, sha256, bytes, chunkBytes: this.chunkBytes ?? defaultChunkBytes, storedBytes: 0, complete: false };
   }
+}
+
+/**
+ * Where a model loaded with `loadBlobs` comes from, for its record's manifestUrl (what `list`
+ * shows): the folder URL its files' URLs share, such as a Hub repository's resolve/<revision>/.
+ */
+function sourceOf(info: ModelInfo, urlOf: (file: ModelFile) => string): string {
+  const urls = info.files.map((file) => new URL(urlOf(file), globalThis.location?.href).href);
+  let common = urls[0] ?? '';
+  for (const url of urls) {
+    let i = 0;
+    while (i < common.length && common[i] === url[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.slice(0, common.lastIndexOf('/') + 1) || common;
 }

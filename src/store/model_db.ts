@@ -4,7 +4,9 @@
 //   models  name → the model's manifest (as parsed), where it came from, when it was saved
 //   files   [model, sha256] → how many leading bytes of that file are stored, and whether the
 //           whole file was checked against its sha256
-//   chunks  [model, sha256, index] → bytes [index·chunkBytes, (index+1)·chunkBytes) of the file
+//   chunks  [model, sha256, index] → bytes [index·chunkBytes, (index+1)·chunkBytes) of the file:
+//           a Uint8Array for files loaded whole (ModelStore.load), a Blob for files loaded as
+//           Blobs (ModelStore.loadBlobs), which the browser keeps on disk rather than in memory
 //
 // Files are keyed by content, not path, so a new version of a model reuses every unchanged file.
 // Files are split into chunks because one multi-gigabyte value is slow to write, cannot be written
@@ -36,7 +38,7 @@ export interface FileRecord {
 }
 
 export interface ChunkRecord {
-  data: Uint8Array<ArrayBuffer>;
+  data: Uint8Array<ArrayBuffer> | Blob;
 }
 
 export interface ModelDbSchema extends DBSchema {
@@ -67,21 +69,35 @@ export const filesOf = (model: string) => IDBKeyRange.bound([model], [model, []]
 export const chunksOf = (model: string, sha256?: string) =>
   sha256 === undefined ? IDBKeyRange.bound([model], [model, []]) : IDBKeyRange.bound([model, sha256], [model, sha256, []]);
 
+/** A chunk's length in bytes, whichever way it is stored. */
+export function chunkLength(data: ChunkRecord['data']): number {
+  return data instanceof Blob ? data.size : data.byteLength;
+}
+
+/** A chunk's bytes; a Blob chunk is read from disk (it rejects when the browser lost the file under it). */
+export async function chunkContent(data: ChunkRecord['data']): Promise<Uint8Array<ArrayBuffer>> {
+  return data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
+}
+
 /** Reads a stored file's first `storedBytes` bytes into `into`; false if chunks are missing. */
 export async function readStoredBytes(db: ModelDb, record: FileRecord, into: Uint8Array): Promise<boolean> {
   const chunks = await db.getAll('chunks', chunksOf(record.model, record.sha256));
   let offset = 0;
   for (const [index, chunk] of chunks.entries()) {
-    if (offset !== index * record.chunkBytes || offset + chunk.data.byteLength > into.byteLength) return false;
-    into.set(chunk.data, offset);
-    offset += chunk.data.byteLength;
+    const length = chunkLength(chunk.data);
+    if (offset !== index * record.chunkBytes || offset + length > into.byteLength) return false;
+    // Blob chunks are written by loadBlobs; a file stored that way may still be loaded whole.
+    const bytes = await chunkContent(chunk.data).catch(() => null);
+    if (bytes?.byteLength !== length) return false;
+    into.set(bytes, offset);
+    offset += length;
     if (offset >= record.storedBytes) break;
   }
   return offset === record.storedBytes;
 }
 
 /** Stores one chunk and moves the file's stored length in the same transaction, so they agree. */
-export async function writeChunk(db: ModelDb, record: FileRecord, index: number, data: Uint8Array<ArrayBuffer>): Promise<void> {
+export async function writeChunk(db: ModelDb, record: FileRecord, index: number, data: ChunkRecord['data']): Promise<void> {
   const tx = db.transaction(['files', 'chunks'], 'readwrite');
   await Promise.all([
     tx.objectStore('chunks').put({ data }, [record.model, record.sha256, index]),

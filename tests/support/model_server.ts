@@ -1,6 +1,7 @@
 // A real HTTP server for model-store tests: serves a model folder on 127.0.0.1 (random port) with
 // Range support and CORS, counts every request, and can misbehave on purpose: send slowly, cut
-// the connection after N bytes of a file, or send one wrong byte.
+// the connection after N bytes of a file, or send one wrong byte. `serve` adds bytes at any path
+// (a Hub's routes, a file made up by the test).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -39,12 +40,17 @@ export class ModelServer {
   private server: Server | null = null;
   private port = 0;
 
-  constructor(folder: string) {
+  constructor(folder?: string) {
     // Files only: a shipped model folder also holds samples/ (its card's pictures), which no
     // manifest names.
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isFile()) this.files.set(entry.name, readFileSync(join(folder, entry.name)));
+    for (const entry of folder ? readdirSync(folder, { withFileTypes: true }) : []) {
+      if (entry.isFile()) this.files.set(entry.name, readFileSync(join(folder!, entry.name)));
     }
+  }
+
+  /** Serves `body` at `path` (no leading slash; the query is ignored), as a file of the folder is. */
+  serve(path: string, body: Buffer | string): void {
+    this.files.set(path, Buffer.from(body));
   }
 
   get url(): string {
