@@ -72,7 +72,7 @@ function storedFile(page: Page, sha256: string) {
     const record = await db.get('files', ['tiny-test', sha]);
     const chunks = await db.getAll('chunks', chunksOf('tiny-test', sha));
     db.close();
-    return { record: record ?? null, chunkBytes: chunks.reduce((sum, c) => sum + c.data.byteLength, 0) };
+    return { record: record ?? null, chunkBytes: chunks.reduce((sum, c) => sum + (c.data as Uint8Array).byteLength, 0) };
   }, sha256);
 }
 
@@ -184,7 +184,7 @@ test('a corrupted byte in IndexedDB is detected and the file fetched again', asy
     const db = await openModelDb();
     const key: [string, string, number] = ['tiny-test', sha, 1];
     const chunk = (await db.get('chunks', key))!;
-    chunk.data[1234]! ^= 0x01;
+    (chunk.data as Uint8Array)[1234]! ^= 0x01; // load() stores Uint8Array chunks (Blobs are loadBlobs')
     await db.put('chunks', chunk, key);
     db.close();
   }, dit.sha256);
