@@ -24,10 +24,16 @@ import type { EngineErrorCode } from './errors.ts';
 // An edit (trims, cuts and crossfades, titles) of clips into one new MP4: edit_job.ts.
 import type { EditedClip } from '../video/edit.ts';
 import type { Title } from '../video/titles.ts';
+// Wan 2.1 1.3B, fetched on request (issue 13): where its files come from, what a download would
+// fetch, and a clip request in Wan's terms (pixels and 4k + 1 frames at 16 fps).
+import type { WanDownloadPlan, WanLoaded, WanLoadRequest, WanPartPlan, WanSource } from './wan_job.ts';
+import type { WanClipRequest } from '../sampler/wan_clip.ts';
+import type { WanSampler } from '../model/wan_fit.ts';
 
 export type { AspectRatio, Backend, CachedModel, Clip, ClipCallbacks, ClipTimings, CodecFamily, DenoisePreview, JobProgress };
 export type { LoadProgress, ModelFile, ModelInfo, Phase, StitchedClip, StorageUse };
 export type { EditedClip, Title };
+export type { WanClipRequest, WanDownloadPlan, WanLoaded, WanLoadRequest, WanPartPlan, WanSampler, WanSource };
 
 export type Transition = { kind: 'cut' } | { kind: 'crossfade'; seconds: number };
 
@@ -178,6 +184,21 @@ export interface Engine {
    * transitions or titles reject with 'bad-request' naming every problem.
    */
   edit(request: EditRequest, callbacks?: StitchCallbacks): Promise<EditedClip>;
+  /**
+   * What loading a Wan model from a hub would download (each part's size and how much of it this
+   * browser keeps already), from the hub's listings: nothing is downloaded. For the person to
+   * confirm the size first.
+   */
+  planWanDownload(request: WanLoadRequest): Promise<WanDownloadPlan>;
+  /**
+   * Loads Wan 2.1 1.3B for one sampler, as a job (cancel stops it; a cut download resumes next
+   * time): from a hub through the model store, or from picked files. Every file is checked before
+   * use; a malformed one is refused ('model-invalid') and not kept. Weights reach the GPU when the
+   * first clip needs them.
+   */
+  loadWan(request: WanLoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<WanLoaded>;
+  /** A clip from the loaded Wan model; its sampler must be the one loaded. */
+  generateWan(request: WanClipRequest, callbacks?: ClipCallbacks): Promise<Clip>;
   /** Stops the running job, if any; the job rejects with EngineError 'cancelled'. */
   cancel(): Promise<void>;
 }

@@ -17,6 +17,8 @@ import type {
   StitchCallbacks,
   StitchedClip,
   TestPatternRequest,
+  WanClipRequest,
+  WanLoadRequest,
 } from './api.ts';
 import { callbackBundle, registerTransferHandlers } from './transfer.ts';
 
@@ -47,6 +49,10 @@ export function createEngineClient(): EngineClient {
       remote.renderTestPattern(request, callbackBundle(callbacks)),
     stitch: (clips: MediaInput[], callbacks?: StitchCallbacks): Promise<StitchedClip> => remote.stitch(clips, callbackBundle(callbacks)),
     edit: (request: EditRequest, callbacks?: StitchCallbacks): Promise<EditedClip> => remote.edit(request, callbackBundle(callbacks)),
+    planWanDownload: (request: WanLoadRequest) => remote.planWanDownload(request),
+    loadWan: (request: WanLoadRequest, onProgress?: (progress: LoadProgress) => void) =>
+      remote.loadWan(request, onProgress ? Comlink.proxy(onProgress) : undefined),
+    generateWan: (request: WanClipRequest, callbacks?: ClipCallbacks): Promise<Clip> => remote.generateWan(request, callbackBundle(callbacks)),
     cancel: () => remote.cancel(),
     terminate: () => {
       remote[Comlink.releaseProxy]();

@@ -41,10 +41,13 @@ import { editClips } from './edit_job.ts';
 import type { EditedClip } from '../video/edit.ts';
 import { givenMedia, mediaBytes } from './given_media.ts';
 import { JobSlot } from './jobs.ts';
-import { stitchedProvenance, withProvenance } from './provenance_clip.ts';
+import { stitchedProvenance, withProvenance, withWanProvenance } from './provenance_clip.ts';
 import { handingFrames } from './transfer.ts';
 import { ANY_MODEL, requestLimits } from './request_check.mjs';
 import { validateGenerate, validateStitch, validateTestPattern } from './validate.ts';
+import { loadWan, planWanDownload, type WanDownloadPlan, type WanLoaded, type WanLoadRequest } from './wan_job.ts';
+import { validateWanClip } from './wan_request.ts';
+import { generateWanClip, type WanClipRequest, type WanRuntime } from '../sampler/wan_clip.ts';
 
 interface LoadedModel {
   info: ModelInfo;
@@ -87,6 +90,7 @@ export class ZoetropeEngine implements Engine {
   private runtime: ClipRuntime | null = null;
   private wasmRuntime: WasmRuntime | null = null;
   private store: Promise<ModelStore> | null = null;
+  private wan: { runtime: WanRuntime; loaded: WanLoaded } | null = null;
 
   // ── GPU ───────────────────────────────────────────────────────────────────────────────────
 
@@ -396,6 +400,39 @@ export class ZoetropeEngine implements Engine {
       await reported;
       return edited;
     });
+  }
+
+  // ── Wan 2.1 (wan_job.ts) ───────────────────────────────────────────────────────────────────
+
+  async planWanDownload(request: WanLoadRequest): Promise<WanDownloadPlan> {
+    return planWanDownload(await this.modelStore(), request);
+  }
+
+  async loadWan(request: WanLoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<WanLoaded> {
+    return this.jobs.run(async (signal) => {
+      const gpu = await this.gpuContext();
+      this.wan?.runtime.destroy();
+      this.wan = null;
+      this.wan = await loadWan(() => this.modelStore(), gpu, request, onProgress, signal);
+      return this.wan.loaded;
+    });
+  }
+
+  async generateWan(given: WanClipRequest, callbacks: ClipCallbacks = {}): Promise<Clip> {
+    const request = validateWanClip(given);
+    const wan = this.wan;
+    if (!wan) throw new EngineError('model-not-loaded', 'No Wan model is loaded yet. Load Wan 2.1 or Self-Forcing first.');
+    if (wan.loaded.sampler !== request.sampler) {
+      throw new EngineError('bad-request', `The loaded Wan model is ${wan.loaded.sampler}, not ${request.sampler}: load that one first.`);
+    }
+    const toPage = handingFrames(callbacks);
+    const clip = await this.jobs.run(async (signal) => {
+      if ((await this.gpuContext()).device !== wan.runtime.device) {
+        throw new EngineError('device-lost', 'The GPU was reset since Wan was loaded. Load it again (its files are kept, so nothing is downloaded).');
+      }
+      return generateWanClip(wan.runtime, request, toPage, signal, performance.now());
+    });
+    return withWanProvenance(clip, request, wan.loaded);
   }
 
   async cancel(): Promise<void> {

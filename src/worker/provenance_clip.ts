@@ -5,7 +5,7 @@
 import { version } from '../../package.json';
 import { normalizePrompt } from '../model/prompt_text.mjs';
 import { addProvenance, type Provenance } from '../video/provenance.ts';
-import type { Clip, GenerateRequest, ModelInfo } from './api.ts';
+import type { Clip, GenerateRequest, ModelInfo, WanClipRequest, WanLoaded } from './api.ts';
 import { asEngineError } from './errors.ts';
 import { storyboardSummary } from './storyboard.mjs';
 
@@ -41,6 +41,25 @@ export function clipProvenance(request: GenerateRequest, clip: Clip, model: Mode
     createdAt: now.toISOString(),
     ...(segments && { segments }),
   };
+}
+
+/** A Wan clip's record: the sampler and the DiT's depth name the model (its files are the published ones). */
+export function wanClipProvenance(request: WanClipRequest, clip: Clip, loaded: WanLoaded, now = new Date()): Provenance {
+  const { prompt, seed, ...rest } = request;
+  const settings: Provenance['settings'] = {};
+  for (const [key, value] of Object.entries(rest)) if (typeof value === 'string' || typeof value === 'number') settings[key] = value;
+  Object.assign(settings, { width: clip.width, height: clip.height, fps: clip.fps, frameCount: clip.frameCount, codec: clip.codec, backend: 'webgpu' });
+  const name = loaded.sampler === 'self-forcing-4' ? 'Self-Forcing (Wan2.1-T2V-1.3B)' : 'Wan2.1-T2V-1.3B';
+  return {
+    aiGenerated: true, generator: GENERATOR, model: { name, version: loaded.reduced ? `test checkpoint, ${loaded.layers} blocks` : 'published' },
+    seed, prompt, settings, createdAt: now.toISOString(),
+  };
+}
+
+/** A Wan clip with its MP4 carrying the provenance record. */
+export async function withWanProvenance(clip: Clip, request: WanClipRequest, loaded: WanLoaded): Promise<Clip> {
+  const mp4 = addProvenance(new Uint8Array(await clip.mp4.arrayBuffer()), wanClipProvenance(request, clip, loaded));
+  return { ...clip, mp4: new Blob([mp4], { type: 'video/mp4' }) };
 }
 
 /** `clip` with its MP4 carrying the provenance record. */

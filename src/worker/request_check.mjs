@@ -136,7 +136,7 @@ const wholeIn = (value, min, max) => typeof value === 'number' && Number.isInteg
  * @param {unknown} prompt
  * @returns {RequestProblem | null}
  */
-function promptProblem(prompt) {
+export function promptProblem(prompt) {
   /** @param {string} message @returns {RequestProblem} */
   const bad = (message) => ({ field: 'prompt', code: 'bad-request', message });
   if (typeof prompt !== 'string') return bad('The prompt must be text.');

@@ -1,0 +1,201 @@
+// Wan 2.1 1.3B in the worker: its parts fetched through the model store (from the Hub or a mirror)
+// or taken from files the person picked, checked before anything is kept, and a WanRuntime that
+// makes clips from them (sampler/wan_clip.ts).
+//
+// Every file is opened and checked against its manifest as soon as it is in hand (headers only:
+// the zip directory and pickle of a .pth, a safetensors header); a file that fails is refused with
+// the reader's error and its part is deleted from the store, so nothing unusable stays cached.
+// The weights are read from the Blobs when each phase first needs them (wan_models.ts).
+import type { GpuContext } from '../gpu/device.ts';
+import { PthFile } from '../model/checkpoint/pth.ts';
+import { openSafetensors } from '../model/checkpoint/safetensors_blob.ts';
+import { Constants } from '../model/constants.ts';
+import { Umt5Tokenizer } from '../model/umt5_tokenizer.ts';
+import type { WanSampler } from '../model/wan_fit.ts';
+import { loadTaehvFile, loadUmt5File, loadWanDitFile, wanDitConfig, WAN_DIT_CONFIG } from '../model/wan_models.ts';
+import { WeightsFormatError } from '../model/weights.ts';
+import { WanRuntime } from '../sampler/wan_clip.ts';
+import { hubModelInfo } from '../store/hub_listing.ts';
+import type { LoadProgress, ModelStore } from '../store/model_cache.ts';
+import { EngineError, isEngineError } from './errors.ts';
+import { partsFor, pickedFileRole, WAN_FILES, type WanPartSource } from './wan_sources.ts';
+
+/** Where a Wan model's files come from. */
+export type WanSource =
+  /** Downloaded through the store from a Hugging Face Hub (default huggingface.co) or a mirror of it. */
+  | { kind: 'hub'; hub?: string }
+  /** Files on this device the person picked or dropped, matched by name (nothing is copied into the store). */
+  | { kind: 'files'; files: File[] };
+
+export interface WanLoadRequest {
+  sampler: WanSampler;
+  source: WanSource;
+}
+
+export interface WanPartPlan {
+  name: string;
+  repo: string;
+  totalBytes: number;
+  /** Bytes of it this browser already keeps. */
+  storedBytes: number;
+}
+
+/** What loading would download, for the person to confirm first. */
+export interface WanDownloadPlan {
+  sampler: WanSampler;
+  parts: WanPartPlan[];
+  totalBytes: number;
+  /** What is not stored yet: the download. */
+  missingBytes: number;
+}
+
+export interface WanLoaded {
+  sampler: WanSampler;
+  /** Blocks of the DiT (30 published; fewer in a reduced test checkpoint). */
+  layers: number;
+  reduced: boolean;
+  bytes: number;
+}
+
+/** The files of one Wan model, as Blobs, by role. */
+type WanBlobs = Partial<Record<keyof typeof WAN_FILES, Blob>>;
+
+const hubOf = (source: WanSource) => (source.kind === 'hub' ? (source.hub ?? 'https://huggingface.co') : null);
+
+async function listing(hub: string, part: WanPartSource, signal?: AbortSignal) {
+  return hubModelInfo({ hub, repo: part.repo, revision: part.revision, name: part.name, version: `${part.repo}@${part.revision}`, paths: part.paths }, signal);
+}
+
+/** What downloading `request` from the hub would fetch and what this browser already keeps. */
+export async function planWanDownload(store: ModelStore, request: WanLoadRequest, signal?: AbortSignal): Promise<WanDownloadPlan> {
+  const hub = hubOf(request.source);
+  if (!hub) throw new EngineError('bad-request', 'Only a download has a plan: picked files are read where they are.');
+  const stored = new Map((await store.list()).map((m) => [m.name, m]));
+  const parts: WanPartPlan[] = [];
+  for (const part of partsFor(request.sampler)) {
+    const { info } = await listing(hub, part, signal);
+    const kept = stored.get(part.name);
+    const storedBytes = kept && kept.version === info.version && kept.totalBytes === info.totalBytes ? kept.storedBytes : 0;
+    parts.push({ name: part.name, repo: part.repo, totalBytes: info.totalBytes, storedBytes });
+  }
+  const totalBytes = parts.reduce((sum, p) => sum + p.totalBytes, 0);
+  return { sampler: request.sampler, parts, totalBytes, missingBytes: totalBytes - parts.reduce((sum, p) => sum + p.storedBytes, 0) };
+}
+
+/** Each part's files from the store (downloading what is missing), checked as they arrive. */
+async function downloadParts(
+  store: ModelStore,
+  hub: string,
+  sampler: WanSampler,
+  onProgress: ((progress: LoadProgress) => void) | undefined,
+  signal: AbortSignal,
+): Promise<WanBlobs> {
+  const blobs: WanBlobs = {};
+  for (const part of partsFor(sampler)) {
+    const { info, urlOf } = await listing(hub, part, signal);
+    const files = await store.loadBlobs(info, urlOf, onProgress, signal);
+    const found: WanBlobs = {};
+    for (const [path, blob] of files) {
+      const role = (Object.keys(WAN_FILES) as (keyof typeof WAN_FILES)[]).find((r) => WAN_FILES[r] === path);
+      if (role) found[role] = blob;
+    }
+    try {
+      await checkFiles(found);
+    } catch (error) {
+      // A file that cannot be used is not kept: the next load fetches it again.
+      await store.delete(part.name);
+      throw refused(error, part.name);
+    }
+    Object.assign(blobs, found);
+  }
+  return blobs;
+}
+
+/** Picked files by role; each name may appear once. */
+function pickedBlobs(files: readonly File[]): WanBlobs {
+  const blobs: WanBlobs = {};
+  for (const file of files) {
+    const role = pickedFileRole(file.name);
+    if (!role) throw new EngineError('bad-request', `${file.name} is not one of Wan's files (${Object.values(WAN_FILES).map((p) => p.split('/').pop()).join(', ')}).`);
+    if (blobs[role]) throw new EngineError('bad-request', `${file.name} was picked twice.`);
+    blobs[role] = file;
+  }
+  return blobs;
+}
+
+function refused(error: unknown, what: string): EngineError {
+  if (isEngineError(error)) return error;
+  if (error instanceof WeightsFormatError) {
+    return new EngineError('model-invalid', `${what} cannot be used: ${error.message}. Nothing from it was kept.`, error.message);
+  }
+  return new EngineError('model-invalid', `${what} could not be read.`, error instanceof Error ? error.message : String(error));
+}
+
+/** Opens every file present (headers only) so a malformed or hostile one is refused before use. */
+async function checkFiles(blobs: WanBlobs): Promise<void> {
+  if (blobs.config) wanDitConfig(await jsonOf(blobs.config, 'config.json'));
+  if (blobs.tokenizer) new Umt5Tokenizer(await jsonOf(blobs.tokenizer, 'tokenizer.json'));
+  if (blobs.umt5) (await PthFile.open(blobs.umt5, WAN_FILES.umt5)).stateDict();
+  if (blobs.dit) await openSafetensors(blobs.dit, WAN_FILES.dit);
+  if (blobs.selfForcing) {
+    const file = await PthFile.open(blobs.selfForcing, 'self_forcing_dmd.pt');
+    if (!file.keys.includes('generator_ema')) throw new WeightsFormatError(`self_forcing_dmd.pt has no 'generator_ema' entry (it holds: ${file.keys.join(', ') || 'none'})`);
+    file.stateDict('generator_ema');
+  }
+  if (blobs.taehv) (await PthFile.open(blobs.taehv, WAN_FILES.taehv)).stateDict();
+}
+
+/** A small JSON file (config, tokenizer): at most 64 MB. */
+async function jsonOf(blob: Blob, label: string): Promise<object> {
+  if (blob.size > 64 * 2 ** 20) throw new WeightsFormatError(`${label} is ${blob.size} bytes: too large to be one`);
+  try {
+    const value: unknown = JSON.parse(await blob.text());
+    if (typeof value !== 'object' || value === null) throw new Error('not an object');
+    return value;
+  } catch (error) {
+    throw new WeightsFormatError(`${label} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** A runtime for `sampler` from its files; weights go to the GPU when a clip first needs them. */
+async function runtimeFrom(gpu: GpuContext, sampler: WanSampler, blobs: WanBlobs): Promise<{ runtime: WanRuntime; loaded: WanLoaded }> {
+  const need = (role: keyof typeof WAN_FILES) => {
+    const blob = blobs[role];
+    if (!blob) throw new EngineError('bad-request', `${WAN_FILES[role].split('/').pop()} is missing: ${sampler === 'self-forcing-4' ? 'Self-Forcing' : 'Wan 2.1'} needs it.`);
+    return blob;
+  };
+  const ditBlob = sampler === 'self-forcing-4' ? need('selfForcing') : need('dit');
+  const [umt5, taehv, tokenizerBlob] = [need('umt5'), need('taehv'), need('tokenizer')];
+  await checkFiles(blobs).catch((error: unknown) => {
+    throw refused(error, 'A picked file');
+  });
+  // Without config.json (picked files), the published depth: every file must then match in full.
+  const { config, reduced } = blobs.config ? wanDitConfig(await jsonOf(blobs.config, 'config.json')) : { config: WAN_DIT_CONFIG, reduced: false };
+  const tokenizerConfig = blobs.tokenizerConfig ? await jsonOf(blobs.tokenizerConfig, 'tokenizer_config.json') : {};
+  const tokenizer = new Umt5Tokenizer(await jsonOf(tokenizerBlob, 'tokenizer.json'), tokenizerConfig);
+  const { device } = gpu;
+  const dtype = device.features.has('shader-f16') ? 'f16' : 'f32';
+  const constants = new Constants(device);
+  const kind = sampler === 'self-forcing-4' ? 'self-forcing' : 'base';
+  const runtime = new WanRuntime({
+    device, dtype, tokenizer, textLen: config.text_len,
+    loadText: () => loadUmt5File(device, umt5, reduced, constants, dtype).catch((e: unknown) => { throw refused(e, 'The text encoder'); }),
+    loadDit: () => loadWanDitFile(device, kind, ditBlob, config, constants, dtype).catch((e: unknown) => { throw refused(e, 'The DiT'); }),
+    loadDecoder: () => loadTaehvFile(device, taehv, dtype).catch((e: unknown) => { throw refused(e, 'The TAEHV decoder'); }),
+  });
+  const bytes = [umt5, taehv, ditBlob].reduce((sum, b) => sum + b.size, 0);
+  return { runtime, loaded: { sampler, layers: config.num_layers, reduced, bytes } };
+}
+
+/** Loads a Wan model's files (downloading or reading picked files) and builds its runtime. */
+export async function loadWan(
+  store: () => Promise<ModelStore>,
+  gpu: GpuContext,
+  request: WanLoadRequest,
+  onProgress: ((progress: LoadProgress) => void) | undefined,
+  signal: AbortSignal,
+): Promise<{ runtime: WanRuntime; loaded: WanLoaded }> {
+  const hub = hubOf(request.source);
+  const blobs = hub ? await downloadParts(await store(), hub, request.sampler, onProgress, signal) : pickedBlobs((request.source as { files: File[] }).files);
+  return runtimeFrom(gpu, request.sampler, blobs);
+}
