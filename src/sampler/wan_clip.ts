@@ -66,7 +66,7 @@ export function latentFramesOf(frames: number): number {
 export class WanRuntime {
   private dit: { dit: Dit; weights: GpuWeights } | null = null;
   private decoder: TaehvDecoder | null = null;
-  private readonly contexts = new Map<string, Float32Array<ArrayBuffer>>();
+  private readonly contexts_ = new Map<string, Float32Array<ArrayBuffer>>();
   private readonly pool: BufferPool;
   private readonly uniforms: UniformCache;
 
@@ -79,31 +79,39 @@ export class WanRuntime {
     return this.loaders.device;
   }
 
-  /** The prompt's umT5 context (textLen, 4096) f32: the prompt's rows, then zeros, as Wan pads it. */
-  async context(prompt: string): Promise<Float32Array<ArrayBuffer>> {
-    const known = this.contexts.get(prompt);
-    if (known) return known;
+  /**
+   * Each prompt's umT5 context (textLen, 4096) f32: the prompt's rows, then zeros, as Wan pads it.
+   * Prompts not seen before are encoded together, with the encoder loaded once.
+   */
+  async contexts(prompts: readonly string[]): Promise<Float32Array<ArrayBuffer>[]> {
+    const missing = [...new Set(prompts.filter((p) => !this.contexts_.has(p)))];
+    if (missing.length > 0) {
+      // The text phase runs alone: the DiT gives its memory back first (wan_fit.ts's plan).
+      this.releaseDit();
+      const encoder = await this.loaders.loadText();
+      try {
+        for (const prompt of missing) this.contexts_.set(prompt, await this.encode(encoder, prompt));
+      } finally {
+        encoder.destroy();
+        this.pool.trim();
+      }
+    }
+    return prompts.map((p) => this.contexts_.get(p)!);
+  }
+
+  private async encode(encoder: Umt5Encoder, prompt: string): Promise<Float32Array<ArrayBuffer>> {
     const { tokenizer, textLen, device } = this.loaders;
     const { ids, length } = tokenizer.encode(prompt, textLen);
-    // The text phase runs alone: the DiT gives its memory back first (wan_fit.ts's plan).
-    this.releaseDit();
-    const encoder = await this.loaders.loadText();
-    try {
-      const dim = encoder.encoder.config.dim;
-      const embedded = await encoder.embed(ids.subarray(0, length));
-      const r = new ForwardRecorder(device, this.pool, this.uniforms);
-      const out = encoder.encode(r, embedded, length);
-      r.submit();
-      const rows = await readValues(device, out);
-      this.pool.release(out);
-      const context = new Float32Array(textLen * dim);
-      context.set(rows.subarray(0, length * dim));
-      this.contexts.set(prompt, context);
-      return context;
-    } finally {
-      encoder.destroy();
-      this.pool.trim();
-    }
+    const dim = encoder.encoder.config.dim;
+    const embedded = await encoder.embed(ids.subarray(0, length));
+    const r = new ForwardRecorder(device, this.pool, this.uniforms);
+    const out = encoder.encode(r, embedded, length);
+    r.submit();
+    const rows = await readValues(device, out);
+    this.pool.release(out);
+    const context = new Float32Array(textLen * dim);
+    context.set(rows.subarray(0, length * dim));
+    return context;
   }
 
   async ditModel(): Promise<Dit> {
@@ -190,14 +198,14 @@ export async function generateWanClip(runtime: WanRuntime, request: WanClipReque
   };
 
   await report('text', 0);
-  const context = await time('text', () => runtime.context(request.prompt));
-  const empty = selfForcing ? null : await time('text', () => runtime.context(''));
+  // The base sampler's guidance needs the empty prompt's context too.
+  const [context, empty = null] = await time('text', () => runtime.contexts(selfForcing ? [request.prompt] : [request.prompt, '']));
   throwIfCancelled(signal);
   await report('loading', 0.1);
   const [dit, taehv] = await time('setup', async () => [await runtime.ditModel(), await runtime.taehv()] as const);
   taehv.reset();
   const writer = await Mp4Writer.open({ width, height, fps: WAN_FPS });
-  const prompt = runtime.prepareText(dit, context);
+  const prompt = runtime.prepareText(dit, context!);
   const unconditional = empty ? runtime.prepareText(dit, empty) : null;
   const { device, pool } = runtime.sampling;
   const gpu = { ...runtime.sampling, dit };
