@@ -82,4 +82,14 @@ describe('safetensors headers from outside', () => {
       fuzzSettings(FUZZ_BUDGET_MS / 4),
     );
   }, FUZZ_TEST_TIMEOUT_MS);
+
+  it('describes a dtype that is no string without calling into it (fuzzer counterexample: an object whose toString is not a function)', () => {
+    const header = JSON.parse(new TextDecoder().decode(synthetic.subarray(8, 8 + Number(new DataView(synthetic.buffer).getBigUint64(0, true))))) as Record<string, { dtype: unknown }>;
+    header['blocks.0.weight']!.dtype = [{ toString: 0 }];
+    const text = new TextEncoder().encode(JSON.stringify(header));
+    const bytes = new Uint8Array(8 + text.length + 64);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(text.length), true);
+    bytes.set(text, 8);
+    expect(() => SafetensorsFile.parse(bytes, 'hostile.safetensors')).toThrow(/unsupported dtype \[\{"toString":0\}\]/);
+  });
 });
