@@ -13,7 +13,7 @@
 // the context may be shorter than 512 tokens (text_len shapes no weight).
 // With the published config every file must match its manifest in full.
 import type { DType } from '../gpu/tensor.ts';
-import type { Reduction, WeightManifest } from './checkpoint/manifest.ts';
+import { checkAgainstManifest, listingOf, type Reduction, type WeightManifest } from './checkpoint/manifest.ts';
 import { PthFile } from './checkpoint/pth.ts';
 import { openSafetensors } from './checkpoint/safetensors_blob.ts';
 import type { BlobTensorSet } from './checkpoint/tensor_set.ts';
@@ -98,6 +98,27 @@ export async function loadWanDitFile(
   }
   const set = file.stateDict('generator_ema');
   return loadWanDit(device, set, await manifest('selfForcing'), config, constants, { dtype, prefix: 'model.', reduction });
+}
+
+export type WanWeightFile = 'dit' | 'selfForcing' | 'umt5' | 'taehv';
+
+/**
+ * Checks a weight file against its manifest (names, shapes, float dtypes) at `config`'s depth,
+ * reading only its header: a renamed, missing or reshaped tensor is refused before any upload.
+ */
+export async function checkWanFile(role: WanWeightFile, blob: Blob, config: DitConfig, reduced: boolean): Promise<void> {
+  const depth: Reduction = config.num_layers === WAN_DIT_CONFIG.num_layers ? {} : { layers: config.num_layers };
+  if (role === 'dit') return checkAgainstManifest(listingOf(await openSafetensors(blob, 'diffusion_pytorch_model.safetensors')), await manifest('dit'), depth);
+  if (role === 'taehv') return checkAgainstManifest(listingOf((await PthFile.open(blob, 'taew2_1.pth')).stateDict()), await manifest('taehv'), {});
+  if (role === 'umt5') {
+    const set = (await PthFile.open(blob, 'models_t5_umt5-xxl-enc-bf16.pth')).stateDict();
+    return checkAgainstManifest(listingOf(set), await manifest('umt5'), umt5Shape(set, reduced).reduction, set.label);
+  }
+  const file = await PthFile.open(blob, 'self_forcing_dmd.pt');
+  if (!file.keys.includes('generator_ema')) {
+    throw new WeightsFormatError(`self_forcing_dmd.pt holds ${file.keys.join(', ') || 'no named entries'}, not Self-Forcing's 'generator_ema'`);
+  }
+  return checkAgainstManifest(listingOf(file.stateDict('generator_ema')), await manifest('selfForcing'), depth);
 }
 
 /** The text encoder's config and reduction: published, or (for a reduced test checkpoint) read from its file. */

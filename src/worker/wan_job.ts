@@ -12,13 +12,14 @@ import { openSafetensors } from '../model/checkpoint/safetensors_blob.ts';
 import { Constants } from '../model/constants.ts';
 import { Umt5Tokenizer } from '../model/umt5_tokenizer.ts';
 import type { WanSampler } from '../model/wan_fit.ts';
-import { loadTaehvFile, loadUmt5File, loadWanDitFile, wanDitConfig, WAN_DIT_CONFIG } from '../model/wan_models.ts';
+import { checkWanFile, loadTaehvFile, loadUmt5File, loadWanDitFile, wanDitConfig, WAN_DIT_CONFIG, type WanWeightFile } from '../model/wan_models.ts';
+import type { DitConfig } from '../model/config.ts';
 import { WeightsFormatError } from '../model/weights.ts';
 import { WanRuntime } from '../sampler/wan_clip.ts';
-import { hubModelInfo } from '../store/hub_listing.ts';
+import { hubModelInfo, type HubListing } from '../store/hub_listing.ts';
 import type { LoadProgress, ModelStore } from '../store/model_cache.ts';
 import { EngineError, isEngineError } from './errors.ts';
-import { partsFor, pickedFileRole, WAN_FILES, type WanPartSource } from './wan_sources.ts';
+import { partsFor, pickedFileRole, WAN_FILES, WAN_PART_SOURCES, type WanPartName, type WanPartSource } from './wan_sources.ts';
 
 /** Where a Wan model's files come from. */
 export type WanSource =
@@ -66,6 +67,22 @@ async function listing(hub: string, part: WanPartSource, signal?: AbortSignal) {
   return hubModelInfo({ hub, repo: part.repo, revision: part.revision, name: part.name, version: `${part.repo}@${part.revision}`, paths: part.paths }, signal);
 }
 
+/**
+ * The part's file list from the hub or, when the hub cannot be reached, as saved with a part this
+ * browser keeps whole: so a downloaded model loads offline.
+ */
+async function listingOrKept(store: ModelStore, hub: string, part: WanPartSource, signal?: AbortSignal): Promise<HubListing> {
+  try {
+    return await listing(hub, part, signal);
+  } catch (error) {
+    if (!isEngineError(error, 'model-fetch-failed')) throw error;
+    const kept = (await store.list()).find((m) => m.name === part.name && m.complete);
+    const info = kept ? await store.storedInfo(part.name) : null;
+    if (!kept || !info) throw error;
+    return { info, urlOf: (file) => new URL(file.path, kept.manifestUrl).href };
+  }
+}
+
 /** What downloading `request` from the hub would fetch and what this browser already keeps. */
 export async function planWanDownload(store: ModelStore, request: WanLoadRequest, signal?: AbortSignal): Promise<WanDownloadPlan> {
   const hub = hubOf(request.source);
@@ -73,7 +90,7 @@ export async function planWanDownload(store: ModelStore, request: WanLoadRequest
   const stored = new Map((await store.list()).map((m) => [m.name, m]));
   const parts: WanPartPlan[] = [];
   for (const part of partsFor(request.sampler)) {
-    const { info } = await listing(hub, part, signal);
+    const { info } = await listingOrKept(store, hub, part, signal);
     const kept = stored.get(part.name);
     const storedBytes = kept && kept.version === info.version && kept.totalBytes === info.totalBytes ? kept.storedBytes : 0;
     parts.push({ name: part.name, repo: part.repo, totalBytes: info.totalBytes, storedBytes });
@@ -92,7 +109,7 @@ async function downloadParts(
 ): Promise<WanBlobs> {
   const blobs: WanBlobs = {};
   for (const part of partsFor(sampler)) {
-    const { info, urlOf } = await listing(hub, part, signal);
+    const { info, urlOf } = await listingOrKept(store, hub, part, signal);
     const files = await store.loadBlobs(info, urlOf, onProgress, signal);
     const found: WanBlobs = {};
     for (const [path, blob] of files) {
@@ -157,8 +174,33 @@ async function jsonOf(blob: Blob, label: string): Promise<object> {
   }
 }
 
+/** The stored part each weight file belongs to (to drop it when the file is unusable). */
+const PART_OF: Record<WanWeightFile, WanPartName> = { dit: 'base', selfForcing: 'self-forcing', umt5: 'text', taehv: 'decoder' };
+
+/**
+ * Every weight file against its manifest at the config's depth (headers only). `forget` drops a
+ * refused file's part from the store, so nothing unusable stays kept.
+ */
+async function checkManifests(blobs: WanBlobs, config: DitConfig, reduced: boolean, forget: (part: WanPartName) => Promise<void>): Promise<void> {
+  for (const role of Object.keys(PART_OF) as WanWeightFile[]) {
+    const blob = blobs[role];
+    if (!blob) continue;
+    try {
+      await checkWanFile(role, blob, config, reduced);
+    } catch (error) {
+      await forget(PART_OF[role]);
+      throw refused(error, WAN_FILES[role].split('/').pop()!);
+    }
+  }
+}
+
 /** A runtime for `sampler` from its files; weights go to the GPU when a clip first needs them. */
-async function runtimeFrom(gpu: GpuContext, sampler: WanSampler, blobs: WanBlobs): Promise<{ runtime: WanRuntime; loaded: WanLoaded }> {
+async function runtimeFrom(
+  gpu: GpuContext,
+  sampler: WanSampler,
+  blobs: WanBlobs,
+  forget: (part: WanPartName) => Promise<void> = async () => {},
+): Promise<{ runtime: WanRuntime; loaded: WanLoaded }> {
   const need = (role: keyof typeof WAN_FILES) => {
     const blob = blobs[role];
     if (!blob) throw new EngineError('bad-request', `${WAN_FILES[role].split('/').pop()} is missing: ${sampler === 'self-forcing-4' ? 'Self-Forcing' : 'Wan 2.1'} needs it.`);
@@ -166,11 +208,9 @@ async function runtimeFrom(gpu: GpuContext, sampler: WanSampler, blobs: WanBlobs
   };
   const ditBlob = sampler === 'self-forcing-4' ? need('selfForcing') : need('dit');
   const [umt5, taehv, tokenizerBlob] = [need('umt5'), need('taehv'), need('tokenizer')];
-  await checkFiles(blobs).catch((error: unknown) => {
-    throw refused(error, 'A picked file');
-  });
   // Without config.json (picked files), the published depth: every file must then match in full.
   const { config, reduced } = blobs.config ? wanDitConfig(await jsonOf(blobs.config, 'config.json')) : { config: WAN_DIT_CONFIG, reduced: false };
+  await checkManifests(blobs, config, reduced, forget);
   const tokenizerConfig = blobs.tokenizerConfig ? await jsonOf(blobs.tokenizerConfig, 'tokenizer_config.json') : {};
   const tokenizer = new Umt5Tokenizer(await jsonOf(tokenizerBlob, 'tokenizer.json'), tokenizerConfig);
   const { device } = gpu;
@@ -196,6 +236,14 @@ export async function loadWan(
   signal: AbortSignal,
 ): Promise<{ runtime: WanRuntime; loaded: WanLoaded }> {
   const hub = hubOf(request.source);
-  const blobs = hub ? await downloadParts(await store(), hub, request.sampler, onProgress, signal) : pickedBlobs((request.source as { files: File[] }).files);
+  if (hub) {
+    const kept = await store();
+    const blobs = await downloadParts(kept, hub, request.sampler, onProgress, signal);
+    return runtimeFrom(gpu, request.sampler, blobs, async (part) => void (await kept.delete(WAN_PART_SOURCES[part].name)));
+  }
+  const blobs = pickedBlobs((request.source as { files: File[] }).files);
+  await checkFiles(blobs).catch((error: unknown) => {
+    throw refused(error, 'A picked file');
+  });
   return runtimeFrom(gpu, request.sampler, blobs);
 }

@@ -100,9 +100,24 @@ test('Wan twins from a local hub: prompt → MP4 on Self-Forcing and the base sa
       const kept = await engine.listModels();
       return { plan, basePlan, loaded, files: [...phases], selfForcing, flow, kept, timeline };
     } finally {
-      engine.terminate();
+      (globalThis as { wanEngine?: unknown }).wanEngine = engine;
     }
   }, { hubUrl: hub.url, info });
+
+  // With the hub out of reach, the parts kept in the browser load on their own.
+  hub.unreachable = true;
+  const offline = await page.evaluate(async (hubUrl) => {
+    const engine = (globalThis as unknown as { wanEngine: import('../../src/worker/client.ts').EngineClient }).wanEngine;
+    try {
+      return (await engine.loadWan({ sampler: 'self-forcing-4', source: { kind: 'hub', hub: hubUrl } })).sampler;
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      engine.terminate();
+    }
+  }, hub.url);
+  hub.unreachable = false;
+  expect(offline).toBe('self-forcing-4');
 
   testInfo.annotations.push({ type: 'timeline', description: result.timeline.join('; ') });
   // The plan was the listing's sizes, nothing kept yet; the base model then needs only its DiT.
@@ -150,6 +165,8 @@ test('hostile or malformed files in place of published ones are refused, and not
     { repo: 'lightx2v/Autoencoders', path: 'taew2_1.pth', bytes: fixture('calls_os_system.pth'), sampler: 'self-forcing-4', says: /posix\.system|os\.system|not allowed|refuse/i },
     { repo: 'gdhe17/Self-Forcing', path: 'checkpoints/self_forcing_dmd.pt', bytes: fixture('small.pth'), sampler: 'self-forcing-4', says: /generator_ema/ },
     { repo: 'Wan-AI/Wan2.1-T2V-1.3B', path: 'diffusion_pytorch_model.safetensors', bytes: huge, sampler: 'flow-matching-50', says: /header/i },
+    // Another model's DiT (ours, the tiny test model): names and shapes checked against Wan's manifest.
+    { repo: 'Wan-AI/Wan2.1-T2V-1.3B', path: 'diffusion_pytorch_model.safetensors', bytes: readFileSync('models/tiny-test/dit.safetensors'), sampler: 'flow-matching-50', says: /does not match wan2\.1-t2v-1\.3b-dit's tensors/ },
   ] as const;
   await page.goto('/tests/gpu/harness.html');
   for (const c of cases) {
@@ -174,4 +191,30 @@ test('hostile or malformed files in place of published ones are refused, and not
     const part = c.path.endsWith('taew2_1.pth') ? 'TAEHV decoder (taew2.1)' : c.path.endsWith('.pt') ? 'Self-Forcing DiT (DMD)' : 'Wan2.1-T2V-1.3B DiT';
     expect(outcome.kept).not.toContain(part);
   }
+
+  // Picked files: a name Wan does not publish, a malformed one, and a set missing the DiT.
+  const picked = await page.evaluate(async (taehvHalf) => {
+    const { createEngineClient } = (await import('/src/worker/client.ts' as string)) as ClientModule;
+    const engine = createEngineClient();
+    const attempt = async (files: File[]) => {
+      try {
+        await engine.loadWan({ sampler: 'self-forcing-4', source: { kind: 'files', files } });
+        return null;
+      } catch (error) {
+        return { code: (error as { code?: string }).code, message: (error as Error).message };
+      }
+    };
+    try {
+      return {
+        unknown: await attempt([new File(['x'], 'weights.bin')]),
+        malformed: await attempt([new File([new Uint8Array(taehvHalf)], 'taew2_1.pth')]),
+        missing: await attempt([new File(['{}'], 'tokenizer_config.json')]),
+      };
+    } finally {
+      engine.terminate();
+    }
+  }, [...taehv.subarray(0, 4096)]);
+  expect(picked.unknown).toMatchObject({ code: 'bad-request', message: expect.stringContaining("weights.bin is not one of Wan's files") });
+  expect(picked.malformed).toMatchObject({ code: 'model-invalid', message: expect.stringContaining('A picked file cannot be used: taew2_1.pth') });
+  expect(picked.missing).toMatchObject({ code: 'bad-request', message: expect.stringContaining('self_forcing_dmd.pt is missing') });
 });

@@ -32,6 +32,8 @@ interface Entry {
 
 export class HubServer {
   readonly requests: { path: string; range: string | null; status: number }[] = [];
+  /** While true every connection is dropped unanswered, as when the network is gone. */
+  unreachable = false;
   private readonly replaced = new Map<string, Buffer>();
   private readonly digests = new Map<string, { sha256: string; sha1: string }>();
   private server: Server | null = null;
@@ -65,6 +67,10 @@ export class HubServer {
     const url = new URL(req.url ?? '/', this.url);
     const range = req.headers.range ?? null;
     const answer = (status: number) => this.requests.push({ path: url.pathname, range, status });
+    if (this.unreachable) {
+      req.socket.destroy();
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS).end();
       return;
