@@ -19,7 +19,7 @@ import { WanRuntime } from '../sampler/wan_clip.ts';
 import { hubModelInfo, type HubListing } from '../store/hub_listing.ts';
 import type { LoadProgress, ModelStore } from '../store/model_cache.ts';
 import { EngineError, isEngineError } from './errors.ts';
-import { partsFor, pickedFileRole, WAN_FILES, WAN_PART_SOURCES, type WanPartName, type WanPartSource } from './wan_sources.ts';
+import { DEFAULT_HUB, partsFor, pickedFileRole, WAN_FILES, WAN_PART_SOURCES, type WanPartName, type WanPartSource } from './wan_sources.ts';
 
 /** Where a Wan model's files come from. */
 export type WanSource =
@@ -61,7 +61,7 @@ export interface WanLoaded {
 /** The files of one Wan model, as Blobs, by role. */
 type WanBlobs = Partial<Record<keyof typeof WAN_FILES, Blob>>;
 
-const hubOf = (source: WanSource) => (source.kind === 'hub' ? (source.hub ?? 'https://huggingface.co') : null);
+const hubOf = (source: WanSource) => (source.kind === 'hub' ? (source.hub ?? DEFAULT_HUB) : null);
 
 async function listing(hub: string, part: WanPartSource, signal?: AbortSignal) {
   return hubModelInfo({ hub, repo: part.repo, revision: part.revision, name: part.name, version: `${part.repo}@${part.revision}`, paths: part.paths }, signal);
