@@ -25,13 +25,19 @@ export function trackFps(track: DemuxedTrack): number {
 
 /**
  * Decodes every frame of `bytes` in presentation order and hands each to `onFrame` (which must
- * close it). Resolves when all frames have been handed over.
+ * close it) with its sample index. Resolves when all frames have been handed over.
+ *
+ * `only`, when given, picks the samples to decode: whole groups of pictures, each from its
+ * keyframe, of a track whose samples are in presentation order (no B-frames), so every frame
+ * decoded has what it refers to and the i-th frame out is the i-th sample picked.
  */
 export async function decodeFrames(
   bytes: Uint8Array<ArrayBuffer>,
   onFrame: (frame: VideoFrame, index: number) => void | Promise<void>,
+  only?: (sampleIndex: number) => boolean,
 ): Promise<DecodedClip> {
   const track = demuxVideoTrack(bytes);
+  const picked = track.samples.flatMap((_, i) => (only === undefined || only(i) ? [i] : []));
   const support = await VideoDecoder.isConfigSupported(track.config);
   if (!support.supported) throw new Error(`this browser cannot decode ${track.config.codec} video`);
   const frames: VideoFrame[] = [];
@@ -42,13 +48,14 @@ export async function decodeFrames(
   });
   try {
     decoder.configure(track.config);
-    for (const chunk of encodedChunks(bytes, track)) decoder.decode(chunk);
+    const chunks = encodedChunks(bytes, track);
+    for (const i of picked) decoder.decode(chunks[i]!);
     await decoder.flush();
     if (failure) throw failure;
     frames.sort((a, b) => a.timestamp - b.timestamp);
     for (const [i, frame] of frames.entries()) {
       frames[i] = null as unknown as VideoFrame; // handed over: the callback owns it now
-      await onFrame(frame, i);
+      await onFrame(frame, picked[i]!);
     }
   } finally {
     for (const frame of frames) frame?.close();

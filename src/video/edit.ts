@@ -36,6 +36,8 @@ export interface EditedClip {
   fps: number;
   /** Frames copied from the source as they were (not decoded and encoded again). */
   copiedFrames?: number;
+  /** When frames were copied: the source frames decoded (the copied groups are not). */
+  decodedFrames?: number;
 }
 
 /** Frames of the edited clip: every part's kept frames, less each crossfade's overlap. */

@@ -1,7 +1,8 @@
 // An edit of one clip without crossfades (a trim, titles) that re-encodes only what changes: each
 // group of pictures (a keyframe and the frames up to the next) that the edit keeps whole and draws
 // nothing on is copied as it is; the frames around the titles and a trim's cut-open group are
-// decoded, drawn on and encoded again, each run of them starting on a keyframe.
+// decoded, drawn on and encoded again, each run of them starting on a keyframe. Only the groups
+// with a frame to encode again are decoded.
 //
 // One track has one decoder configuration, so copying needs the encoder to make the same one as
 // the clip has (it does for clips this app encoded, at the same size and codec). When it makes
@@ -19,7 +20,7 @@ export interface SplicePart {
   keep: [number, number];
 }
 
-/** The edited clip (edit.ts's EditedClip), with how many of its frames were copied. */
+/** The edited clip (edit.ts's EditedClip), with how many of its frames were copied, and how many decoded. */
 export interface SplicedClip {
   mp4: Blob;
   frameCount: number;
@@ -27,6 +28,8 @@ export interface SplicedClip {
   height: number;
   fps: number;
   copiedFrames: number;
+  /** Frames of the source decoded: those encoded again and the rest of their groups, not the copied ones. */
+  decodedFrames: number;
 }
 
 /** Source frames [first, end) of each group of pictures the edit can copy, in order. */
@@ -60,29 +63,43 @@ export async function spliceEdit(part: SplicePart, titles: readonly Title[], onP
 
   const [from, to] = part.keep;
   const total = to - from;
-  const groupOf = new Map(groups.map(([first, end]) => [first, end]));
   const copied = new Set(groups.flatMap(([first, end]) => Array.from({ length: end - first }, (_, k) => first + k)));
   const writer = await Mp4Writer.open({ width, height, fps, expectDescription: description });
   let written = 0;
   /** Whether the next encoded frame starts a run (after a copied group, or first). */
   let runStarts = true;
+  let decodedFrames = 0;
+  const pending = [...groups];
+  // Copied groups whose turn has come (they start before source frame `before`) go into the file,
+  // after the frames encoded before them.
+  const copyGroupsBefore = async (before: number) => {
+    while (pending.length > 0 && pending[0]![0] < before) {
+      const [first, end] = pending.shift()!;
+      await writer.flushEncoder();
+      for (let k = first; k < end; k++) {
+        const sample = track.samples[k]!;
+        const meta = k - from === 0 ? { decoderConfig: { ...track.config } } : undefined;
+        writer.addCopiedSample(part.bytes.subarray(sample.offset, sample.offset + sample.size), sample.keyFrame, k - from, meta);
+      }
+      written += end - first;
+      runStarts = true;
+      onProgress?.(written / total);
+    }
+  };
+  // Only the groups with a frame to encode again are decoded (each from its keyframe).
+  const groupStart = (i: number) => {
+    let k = i;
+    while (k > 0 && !track.samples[k]!.keyFrame) k--;
+    return k;
+  };
+  const needed = new Set<number>();
+  for (let i = from; i < to; i++) if (!copied.has(i)) needed.add(groupStart(i));
   try {
     await decodeFrames(part.bytes, async (decoded, i) => {
+      decodedFrames++;
       try {
         if (i < from || i >= to) return;
-        const end = groupOf.get(i);
-        if (end !== undefined) {
-          // The encoded frames before this group go into the file first.
-          await writer.flushEncoder();
-          for (let k = i; k < end; k++) {
-            const sample = track.samples[k]!;
-            const meta = k - from === 0 ? { decoderConfig: { ...track.config } } : undefined;
-            writer.addCopiedSample(part.bytes.subarray(sample.offset, sample.offset + sample.size), sample.keyFrame, k - from, meta);
-          }
-          written += end - i;
-          runStarts = true;
-        }
-        if (copied.has(i)) return;
+        await copyGroupsBefore(i);
         const rgba = frameToRgba(decoded, width, height).rgba;
         drawTitles(rgba, width, height, titles, i - from, fps);
         const frame = writer.rgbaFrame(rgba, i - from);
@@ -98,9 +115,10 @@ export async function spliceEdit(part: SplicePart, titles: readonly Title[], onP
         decoded.close();
         onProgress?.(written / total);
       }
-    });
+    }, (i) => needed.has(groupStart(i)));
+    await copyGroupsBefore(Infinity);
     const mp4 = await writer.finish();
-    return { mp4, frameCount: total, width, height, fps, copiedFrames: copied.size };
+    return { mp4, frameCount: total, width, height, fps, copiedFrames: copied.size, decodedFrames };
   } catch (error) {
     if (error instanceof DescriptionMismatch) return null;
     throw error;

@@ -106,10 +106,10 @@ test('edits: a title in exactly its frames, a crossfade\'s middle the mean of it
 
 // Re-encode only what changes: a 5 s clip (groups of pictures of 16 frames, from frames 0, 16 and
 // 32) with a title over frames 2‥4 keeps its last two groups sample for sample; the first group is
-// decoded, titled and encoded again.
+// decoded, titled and encoded again, and only it is decoded.
 test('a title re-encodes only the groups of pictures it touches; the others are copied byte for byte', async ({ page }, info) => {
   test.setTimeout(120_000);
-  const [source, titled] = await inFreshPage(page, () => page.evaluate(async ({ W, H, FPS, title }) => {
+  const [source, titled, decodedFrames] = await inFreshPage(page, () => page.evaluate(async ({ W, H, FPS, title }) => {
     const { createEngineClient } = (await import('/src/worker/client.ts' as string)) as Client;
     const engine = createEngineClient();
     try {
@@ -119,12 +119,13 @@ test('a title re-encodes only the groups of pictures it touches; the others are 
         aiGenerated: true, generator: 'Zoetrope test', model: { name: 'test-pattern', version: '1' }, seed: 1, prompt: 'a test pattern', settings: {}, createdAt: new Date(0).toISOString(),
       });
       const edited = await engine.edit({ clips: [bytes], titles: [title] });
-      return [Array.from(bytes), Array.from(new Uint8Array(await edited.mp4.arrayBuffer()))];
+      return [Array.from(bytes), Array.from(new Uint8Array(await edited.mp4.arrayBuffer())), edited.decodedFrames];
     } finally {
       engine.terminate();
     }
   }, { W, H, FPS, title: TITLE }));
-  const [before, after] = [Uint8Array.from(source!), Uint8Array.from(titled!)];
+  const [before, after] = [Uint8Array.from(source as number[]), Uint8Array.from(titled as number[])];
+  expect(decodedFrames).toBe(16);
   const [a, b] = [demuxVideoTrack(before), demuxVideoTrack(after)];
   expect(b.samples).toHaveLength(40);
   expect(a.samples.flatMap((s, i) => (s.keyFrame ? [i] : []))).toEqual([0, 16, 32]);
