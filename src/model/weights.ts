@@ -151,7 +151,7 @@ function checkEntry(label: string, name: string, entry: unknown, dataStart: numb
   const bad = (why: string) => new WeightsFormatError(`${label}: tensor ${name.slice(0, 200)} ${why}`);
   if (!isRecord(entry)) throw bad('has no description');
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16' && dtype !== 'I32') throw bad(`has unsupported dtype ${(JSON.stringify(dtype) ?? typeof dtype).slice(0, 40)}`);
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16' && dtype !== 'I32') throw bad(`has unsupported dtype ${(typeof dtype === 'string' ? dtype : (JSON.stringify(dtype) ?? typeof dtype)).slice(0, 40)}`);
   if (!Array.isArray(shape) || !shape.every(isByteCount)) throw bad('has a bad shape');
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isByteCount)) throw bad('has no data_offsets');
   const begin = dataStart + (offsets[0] as number);
