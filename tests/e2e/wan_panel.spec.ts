@@ -6,10 +6,11 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HubServer } from '../support/hub_server.ts';
-import { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
+import makeWanTwins, { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
 
 let hub: HubServer;
 test.beforeAll(async () => {
+  makeWanTwins(); // at once when .cache/wan-twins is up to date (vitest's setup usually wrote it)
   hub = new HubServer(join(WAN_TWINS_DIR, 'hub'));
   await hub.start();
 });
