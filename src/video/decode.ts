@@ -15,7 +15,12 @@ export interface DecodedClip {
   track: DemuxedTrack;
   /** Frames per second, from the samples' mean duration. */
   fps: number;
+  /** The most decoded frames waiting to be handed over at once: a handful, however long the clip. */
+  mostFramesHeld: number;
 }
+
+/** Chunks queued in the decoder before feeding it waits for it to take one. */
+const MAX_CHUNKS_IN_FLIGHT = 4;
 
 /** Frames per second of a track (its samples' mean duration). */
 export function trackFps(track: DemuxedTrack): number {
@@ -40,28 +45,57 @@ export async function decodeFrames(
   const picked = track.samples.flatMap((_, i) => (only === undefined || only(i) ? [i] : []));
   const support = await VideoDecoder.isConfigSupported(track.config);
   if (!support.supported) throw new Error(`this browser cannot decode ${track.config.codec} video`);
-  const frames: VideoFrame[] = [];
+  // Frames are handed over as they come out (in presentation order, as WebCodecs emits them), with
+  // a few chunks in flight: a long clip never has more than a handful of frames held at once (a
+  // hardware decoder stalls when its frames are not given back).
+  const ready: VideoFrame[] = [];
   let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const event = () => new Promise<void>((resolve) => (wake = resolve));
   const decoder = new VideoDecoder({
-    output: (frame) => frames.push(frame),
-    error: (error) => (failure = error),
+    output: (frame) => {
+      ready.push(frame);
+      wake?.();
+    },
+    error: (error) => {
+      failure = error;
+      wake?.();
+    },
   });
+  decoder.addEventListener('dequeue', () => wake?.());
+  let handed = 0;
+  let mostFramesHeld = 0;
+  const handOver = async () => {
+    mostFramesHeld = Math.max(mostFramesHeld, ready.length);
+    while (ready.length > 0) {
+      const frame = ready.shift()!; // the callback owns it now
+      await onFrame(frame, picked[handed++]!);
+    }
+    if (failure) throw failure;
+  };
   try {
     decoder.configure(track.config);
     const chunks = encodedChunks(bytes, track);
-    for (const i of picked) decoder.decode(chunks[i]!);
-    await decoder.flush();
-    if (failure) throw failure;
-    frames.sort((a, b) => a.timestamp - b.timestamp);
-    for (const [i, frame] of frames.entries()) {
-      frames[i] = null as unknown as VideoFrame; // handed over: the callback owns it now
-      await onFrame(frame, picked[i]!);
+    for (const i of picked) {
+      if (failure) throw failure;
+      decoder.decode(chunks[i]!);
+      await handOver();
+      while (decoder.decodeQueueSize > MAX_CHUNKS_IN_FLIGHT && !failure) {
+        await event();
+        await handOver();
+      }
     }
+    if (failure) throw failure;
+    await decoder.flush().catch((error: unknown) => {
+      throw failure ?? error; // a decoding error closes the decoder, which rejects the flush
+    });
+    await handOver();
+    if (handed !== picked.length) throw new Error(`the decoder gave ${handed} of ${picked.length} frames`);
   } finally {
-    for (const frame of frames) frame?.close();
+    for (const frame of ready) frame.close();
     if (decoder.state !== 'closed') decoder.close();
   }
-  return { track, fps: trackFps(track) };
+  return { track, fps: trackFps(track), mostFramesHeld };
 }
 
 /** A frame's pixels as RGBA at `width`×`height` (scaled if its size differs). */

@@ -93,6 +93,21 @@ test('the last frames of a clip decode to the pattern they were made from', asyn
   }
 });
 
+test('frames are handed over as they are decoded: a 60-frame clip never has more than a few waiting', async ({ page }) => {
+  const result = await withClips<{ frames: number; held: number }>(page, [{ width: 64, height: 64, frames: 60 }], `
+    let frames = 0;
+    const { mostFramesHeld } = await decode.decodeFrames(clips[0], async (frame) => {
+      frames += 1;
+      frame.close();
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a slow consumer, as an encoder is
+    });
+    return { frames, held: mostFramesHeld };
+  `);
+  expect(result.frames).toBe(60);
+  // The decoder is fed 4 chunks ahead (decode.ts), plus what a flush releases at the end.
+  expect(result.held).toBeLessThanOrEqual(8);
+});
+
 test('stitching refuses fewer than two clips and a file that is not an MP4', async ({ page }) => {
   const messages = await withClips<string[]>(page, [{ width: 64, height: 64, frames: 2 }], `
     const out = [];
