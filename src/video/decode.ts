@@ -46,8 +46,9 @@ export async function decodeFrames(
   const support = await VideoDecoder.isConfigSupported(track.config);
   if (!support.supported) throw new Error(`this browser cannot decode ${track.config.codec} video`);
   // Frames are handed over as they come out (in presentation order, as WebCodecs emits them), with
-  // a few chunks in flight: a long clip never has more than a handful of frames held at once (a
-  // hardware decoder stalls when its frames are not given back).
+  // a few chunks in flight: a long clip never has more than a handful of frames held at once.
+  // (Decoders draw frames from finite pools, and the spec lets them wait for frames to be closed;
+  // no hardware decoder was available here to see one do it.)
   const ready: VideoFrame[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
