@@ -73,18 +73,20 @@ export class VaeDecoder {
 }
 
 /**
- * Decoder output (N, 3, H, W) in [-1, 1] → N RGBA8 images (H·W·4 bytes each), opaque. Values are
- * clamped: the decoder's range is only about [-1, 1].
+ * Decoder output (N, 3, H, W) → N RGBA8 images (H·W·4 bytes each), opaque. `low` is the value that
+ * maps to 0 (1 maps to 255): −1 for our VAE, whose range is about [−1, 1]; 0 for TAEHV's [0, 1].
+ * Values are clamped.
  */
-export function framesToRgba(frames: Float32Array, count: number, height: number, width: number): Uint8Array<ArrayBuffer>[] {
+export function framesToRgba(frames: Float32Array, count: number, height: number, width: number, low = -1): Uint8Array<ArrayBuffer>[] {
   const pixels = height * width;
+  const scale = 255 / (1 - low);
   return Array.from({ length: count }, (_, n) => {
     const rgba = new Uint8Array(pixels * 4);
     const base = n * 3 * pixels;
     for (let p = 0; p < pixels; p++) {
       for (let c = 0; c < 3; c++) {
         const v = frames[base + c * pixels + p]!;
-        rgba[p * 4 + c] = Math.round(Math.min(Math.max((v + 1) * 127.5, 0), 255));
+        rgba[p * 4 + c] = Math.round(Math.min(Math.max((v - low) * scale, 0), 255));
       }
       rgba[p * 4 + 3] = 255;
     }

@@ -33,7 +33,8 @@ export const WAN_PARTS = {
 
 const DIT = { dim: 1536, ffn: 8960, layers: 30, textLen: 512 };
 const UMT5 = { dim: 4096, ffn: 10240, heads: 64, layers: 24, textLen: 512 };
-const FPS = 16;
+/** Wan 2.1's frame rate. */
+export const WAN_FPS = 16;
 const SELF_FORCING_CHUNK_FRAMES = 3;
 
 export interface Phase {
@@ -57,9 +58,20 @@ export interface WanFit {
   tokens: number;
 }
 
-/** Latent frames of a clip: 16 fps, 4× temporal compression, the first frame alone (81 frames → 21). */
+/** Frames of a clip of `seconds` at 16 fps, the first frame alone: 16·s + 1 (5 s → 81). */
+export function wanFrames(seconds: number): number {
+  return Math.round(seconds * WAN_FPS) + 1;
+}
+
+/** Latent frames of a clip of `frames` frames, 4k + 1 (4× temporal compression, the first frame alone). */
+export function latentFramesOf(frames: number): number {
+  if (!Number.isInteger(frames) || frames < 1 || (frames - 1) % 4 !== 0) throw new RangeError(`a Wan clip has 4k + 1 frames (got ${frames})`);
+  return (frames - 1) / 4 + 1;
+}
+
+/** Latent frames of a clip of `seconds` (81 frames → 21); lengths between whole latent frames round down. */
 export function wanLatentFrames(seconds: number): number {
-  return Math.floor((Math.round(seconds * FPS) + 1 - 1) / 4) + 1;
+  return Math.floor((wanFrames(seconds) - 1) / 4) + 1;
 }
 
 export function wanFit(choice: WanModelChoice, gpu: Pick<GpuReport, 'features' | 'limits'>): WanFit {

@@ -30,7 +30,7 @@ const DENOISE_SHARE = 0.8;
 const DECODE_SHARE = 0.05;
 
 /** Adds the time `work` takes to timings[phase]. */
-async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: () => Promise<T>): Promise<T> {
+export async function timed<T>(timings: ClipTimings, phase: keyof ClipTimings, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
   try {
     return await work();
@@ -191,7 +191,7 @@ export function windowPlan(seconds: number, fps: number, windowFrames: number, c
   return { windows: 1 + Math.max(0, Math.ceil((frames - windowFrames) / fresh)), frames };
 }
 
-async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, index: number, callbacks: ClipCallbacks) {
+export async function emitFrame(writer: Mp4Writer, rgba: Uint8Array<ArrayBuffer>, index: number, callbacks: ClipCallbacks) {
   const frame = writer.rgbaFrame(rgba, index);
   try {
     await writer.addFrame(frame);

@@ -20,14 +20,14 @@ import { ForwardRecorder, UniformCache } from '../model/recorder.ts';
 import { TAEHV_FRAMES_TO_TRIM, type TaehvDecoder } from '../model/taehv.ts';
 import type { Umt5Encoder } from '../model/umt5.ts';
 import type { Umt5Tokenizer } from '../model/umt5_tokenizer.ts';
-import type { WanSampler } from '../model/wan_fit.ts';
+import { latentFramesOf, WAN_FPS, type WanSampler } from '../model/wan_fit.ts';
+import { framesToRgba } from '../model/vae.ts';
 import { Mp4Writer } from '../video/encode.ts';
 import type { Clip, ClipCallbacks, ClipTimings, Phase } from './clip.ts';
+import { emitFrame, timed } from './generate_clip.ts';
 import { sampleFlowMatchingGpu, WAN_BASE_GUIDANCE, WAN_BASE_STEPS } from './wan_flow_matching.ts';
 import { SELF_FORCING_CHUNK_FRAMES, SELF_FORCING_STEPS } from './wan_samplers.ts';
 import { decodeChunkWithTaehv, sampleSelfForcingGpu } from './wan_self_forcing.ts';
-
-export const WAN_FPS = 16;
 
 export interface WanClipRequest {
   sampler: WanSampler;
@@ -56,17 +56,11 @@ export interface WanLoaders {
   loadDecoder(): Promise<TaehvDecoder>;
 }
 
-/** Latent frames of a clip of `frames` frames (4× in time, the first frame alone). */
-export function latentFramesOf(frames: number): number {
-  if (!Number.isInteger(frames) || frames < 1 || (frames - 1) % 4 !== 0) throw new RangeError(`a Wan clip has 4k + 1 frames (got ${frames})`);
-  return (frames - 1) / 4 + 1;
-}
-
 /** One Wan model on one device: the DiT and decoder resident, prompts' contexts remembered. */
 export class WanRuntime {
   private dit: { dit: Dit; weights: GpuWeights } | null = null;
   private decoder: TaehvDecoder | null = null;
-  private readonly contexts_ = new Map<string, Float32Array<ArrayBuffer>>();
+  private readonly contextsByPrompt = new Map<string, Float32Array<ArrayBuffer>>();
   private readonly pool: BufferPool;
   private readonly uniforms: UniformCache;
 
@@ -84,19 +78,19 @@ export class WanRuntime {
    * Prompts not seen before are encoded together, with the encoder loaded once.
    */
   async contexts(prompts: readonly string[]): Promise<Float32Array<ArrayBuffer>[]> {
-    const missing = [...new Set(prompts.filter((p) => !this.contexts_.has(p)))];
+    const missing = [...new Set(prompts.filter((p) => !this.contextsByPrompt.has(p)))];
     if (missing.length > 0) {
       // The text phase runs alone: the DiT gives its memory back first (wan_fit.ts's plan).
       this.releaseDit();
       const encoder = await this.loaders.loadText();
       try {
-        for (const prompt of missing) this.contexts_.set(prompt, await this.encode(encoder, prompt));
+        for (const prompt of missing) this.contextsByPrompt.set(prompt, await this.encode(encoder, prompt));
       } finally {
         encoder.destroy();
         this.pool.trim();
       }
     }
-    return prompts.map((p) => this.contexts_.get(p)!);
+    return prompts.map((p) => this.contextsByPrompt.get(p)!);
   }
 
   private async encode(encoder: Umt5Encoder, prompt: string): Promise<Float32Array<ArrayBuffer>> {
@@ -162,20 +156,6 @@ async function readValues(device: GPUDevice, tensor: Tensor): Promise<Float32Arr
   return tensor.dtype === 'f16' ? fromF16Array(new Uint16Array(bytes)) : new Float32Array(bytes);
 }
 
-/** RGBA8 frames from TAEHV's (frames, 3, H, W) values in [0, 1]. */
-function rgbaFrames(values: Float32Array, frames: number, height: number, width: number): Uint8Array<ArrayBuffer>[] {
-  const plane = height * width;
-  return Array.from({ length: frames }, (_, f) => {
-    const rgba = new Uint8Array(plane * 4);
-    const base = f * 3 * plane;
-    for (let i = 0; i < plane; i++) {
-      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = Math.round(255 * Math.min(1, Math.max(0, values[base + c * plane + i]!)));
-      rgba[i * 4 + 3] = 255;
-    }
-    return rgba;
-  });
-}
-
 /** Makes one clip with `runtime`; `started` is when the job began (performance.now()). */
 export async function generateWanClip(runtime: WanRuntime, request: WanClipRequest, callbacks: ClipCallbacks, signal: AbortSignal, started: number): Promise<Clip> {
   const { width, height, frames } = request;
@@ -188,14 +168,7 @@ export async function generateWanClip(runtime: WanRuntime, request: WanClipReque
   const report = async (phase: Phase, fraction: number) => {
     await callbacks.onProgress?.({ phase, fraction: Math.min(1, fraction), framesDone, framesTotal: frames });
   };
-  const time = async <T>(phase: keyof ClipTimings, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[phase] = (timings[phase] ?? 0) + performance.now() - start;
-    }
-  };
+  const time = <T>(phase: keyof ClipTimings, work: () => Promise<T>) => timed(timings, phase, work);
 
   await report('text', 0);
   // The base sampler's guidance needs the empty prompt's context too.
@@ -223,17 +196,10 @@ export async function generateWanClip(runtime: WanRuntime, request: WanClipReque
     const made = rgb.length / (3 * height * width);
     const skip = firstChunk ? TAEHV_FRAMES_TO_TRIM : 0;
     await time('encode', async () => {
-      for (const rgba of rgbaFrames(rgb.subarray(skip * 3 * height * width), made - skip, height, width)) {
+      // TAEHV's frames are in [0, 1].
+      for (const rgba of framesToRgba(rgb.subarray(skip * 3 * height * width), made - skip, height, width, 0)) {
         throwIfCancelled(signal);
-        const frame = writer.rgbaFrame(rgba, framesDone);
-        try {
-          await writer.addFrame(frame);
-        } catch (error) {
-          frame.close();
-          throw error;
-        }
-        if (callbacks.onFrame) await callbacks.onFrame(frame, framesDone);
-        else frame.close();
+        await emitFrame(writer, rgba, framesDone, callbacks);
         framesDone++;
       }
     });

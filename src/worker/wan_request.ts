@@ -31,6 +31,3 @@ export function validateWanClip(request: WanClipRequest): WanClipRequest {
   if (problems.length > 0) throw new EngineError('bad-request', problems.join(' '));
   return { ...request, prompt: normalizePrompt(request.prompt) };
 }
-
-/** Frames of a clip of `seconds` at 16 fps: 16·s + 1 (Wan's 5 s = 81 frames). */
-export const wanFramesFor = (seconds: number) => 16 * seconds + 1;

@@ -2,6 +2,7 @@
 // and what a download plan says before the person confirms it.
 import type { WanDownloadPlan, WanSampler } from '../../worker/api.ts';
 import { formatBytes } from '../device/facts.ts';
+import { wanFrames } from '../../model/wan_fit.ts';
 
 export const WAN_MODELS: { sampler: WanSampler; name: string; about: string }[] = [
   { sampler: 'self-forcing-4', name: 'Self-Forcing (Wan 2.1 1.3B)', about: '4 steps, frames stream chunk by chunk' },
@@ -19,10 +20,9 @@ export const WAN_SIZES: readonly (readonly [number, number])[] = [
 export const WAN_MIN_SECONDS = 1;
 export const WAN_MAX_SECONDS = 10;
 
-/** Frames of `seconds` at Wan's 16 fps: 16·s + 1. */
+/** Frames of `seconds` (whole seconds, 1–10) at Wan's 16 fps. */
 export function framesFor(seconds: number): number {
-  const s = Math.min(WAN_MAX_SECONDS, Math.max(WAN_MIN_SECONDS, Math.round(seconds)));
-  return 16 * s + 1;
+  return wanFrames(Math.min(WAN_MAX_SECONDS, Math.max(WAN_MIN_SECONDS, Math.round(seconds))));
 }
 
 /** "Downloads 3.1 GB of 17.2 GB (14.1 GB already kept in this browser)." */
