@@ -78,6 +78,44 @@ export function wanDitConfig(json: unknown, label = 'config.json'): { config: Di
   return { config: { ...WAN_DIT_CONFIG, num_layers: layers as number, text_len: textLen as number }, reduced };
 }
 
+export type WanWeightFile = 'dit' | 'selfForcing' | 'umt5' | 'taehv';
+
+const FILE_NAMES: Record<WanWeightFile, string> = {
+  dit: 'diffusion_pytorch_model.safetensors', selfForcing: 'self_forcing_dmd.pt', umt5: 'models_t5_umt5-xxl-enc-bf16.pth', taehv: 'taew2_1.pth',
+};
+
+/**
+ * A weight file's tensors, from its header alone (a safetensors header; a .pth's zip directory and
+ * pickle): a malformed or hostile file is refused here, before anything else is read. Self-Forcing's
+ * state dict is its 'generator_ema' entry.
+ */
+export async function openWanFile(role: WanWeightFile, blob: Blob): Promise<BlobTensorSet> {
+  const name = FILE_NAMES[role];
+  if (role === 'dit') return openSafetensors(blob, name);
+  const file = await PthFile.open(blob, name);
+  if (role !== 'selfForcing') return file.stateDict();
+  if (!file.keys.includes('generator_ema')) {
+    throw new WeightsFormatError(`${name} holds ${file.keys.join(', ') || 'no named entries'}, not Self-Forcing's 'generator_ema'`);
+  }
+  return file.stateDict('generator_ema');
+}
+
+/** How a file departs from its manifest: the config's depth for the DiTs, the file's own for a reduced umT5. */
+function reductionOf(role: WanWeightFile, set: BlobTensorSet, config: DitConfig, reduced: boolean): Reduction {
+  if (role === 'taehv') return {};
+  if (role === 'umt5') return umt5Shape(set, reduced).reduction;
+  return config.num_layers === WAN_DIT_CONFIG.num_layers ? {} : { layers: config.num_layers };
+}
+
+/**
+ * Checks a weight file against its manifest (names, shapes, float dtypes) at `config`'s depth,
+ * reading only its header: a renamed, missing or reshaped tensor is refused before any upload.
+ */
+export async function checkWanFile(role: WanWeightFile, blob: Blob, config: DitConfig, reduced: boolean): Promise<void> {
+  const set = await openWanFile(role, blob);
+  checkAgainstManifest(listingOf(set), await manifest(role), reductionOf(role, set, config, reduced), set.label);
+}
+
 /** The DiT from its published file, in `dtype`; `config` from wanDitConfig. */
 export async function loadWanDitFile(
   device: GPUDevice,
@@ -87,38 +125,10 @@ export async function loadWanDitFile(
   constants: Constants,
   dtype: DType,
 ): Promise<{ dit: Dit; weights: GpuWeights }> {
-  const reduction: Reduction = config.num_layers === WAN_DIT_CONFIG.num_layers ? {} : { layers: config.num_layers };
-  if (kind === 'base') {
-    const set = await openSafetensors(blob, 'diffusion_pytorch_model.safetensors');
-    return loadWanDit(device, set, await manifest('dit'), config, constants, { dtype, reduction });
-  }
-  const file = await PthFile.open(blob, 'self_forcing_dmd.pt');
-  if (!file.keys.includes('generator_ema')) {
-    throw new WeightsFormatError(`self_forcing_dmd.pt holds ${file.keys.join(', ') || 'no named entries'}, not Self-Forcing's 'generator_ema'`);
-  }
-  const set = file.stateDict('generator_ema');
-  return loadWanDit(device, set, await manifest('selfForcing'), config, constants, { dtype, prefix: 'model.', reduction });
-}
-
-export type WanWeightFile = 'dit' | 'selfForcing' | 'umt5' | 'taehv';
-
-/**
- * Checks a weight file against its manifest (names, shapes, float dtypes) at `config`'s depth,
- * reading only its header: a renamed, missing or reshaped tensor is refused before any upload.
- */
-export async function checkWanFile(role: WanWeightFile, blob: Blob, config: DitConfig, reduced: boolean): Promise<void> {
-  const depth: Reduction = config.num_layers === WAN_DIT_CONFIG.num_layers ? {} : { layers: config.num_layers };
-  if (role === 'dit') return checkAgainstManifest(listingOf(await openSafetensors(blob, 'diffusion_pytorch_model.safetensors')), await manifest('dit'), depth);
-  if (role === 'taehv') return checkAgainstManifest(listingOf((await PthFile.open(blob, 'taew2_1.pth')).stateDict()), await manifest('taehv'), {});
-  if (role === 'umt5') {
-    const set = (await PthFile.open(blob, 'models_t5_umt5-xxl-enc-bf16.pth')).stateDict();
-    return checkAgainstManifest(listingOf(set), await manifest('umt5'), umt5Shape(set, reduced).reduction, set.label);
-  }
-  const file = await PthFile.open(blob, 'self_forcing_dmd.pt');
-  if (!file.keys.includes('generator_ema')) {
-    throw new WeightsFormatError(`self_forcing_dmd.pt holds ${file.keys.join(', ') || 'no named entries'}, not Self-Forcing's 'generator_ema'`);
-  }
-  return checkAgainstManifest(listingOf(file.stateDict('generator_ema')), await manifest('selfForcing'), depth);
+  const role = kind === 'base' ? 'dit' : 'selfForcing';
+  const set = await openWanFile(role, blob);
+  const reduction = reductionOf(role, set, config, false);
+  return loadWanDit(device, set, await manifest(role), config, constants, { dtype, reduction, ...(role === 'selfForcing' && { prefix: 'model.' }) });
 }
 
 /** The text encoder's config and reduction: published, or (for a reduced test checkpoint) read from its file. */
@@ -136,13 +146,13 @@ function umt5Shape(set: BlobTensorSet, reduced: boolean): { config: TextEncoderC
 
 /** umT5-XXL's encoder from its .pth: int8 Linear weights, activations in `dtype`. */
 export async function loadUmt5File(device: GPUDevice, blob: Blob, reduced: boolean, constants: Constants, dtype: DType): Promise<Umt5Encoder> {
-  const set = (await PthFile.open(blob, 'models_t5_umt5-xxl-enc-bf16.pth')).stateDict();
+  const set = await openWanFile('umt5', blob);
   const { config, reduction } = umt5Shape(set, reduced);
   return Umt5Encoder.load(device, set, await manifest('umt5'), config, constants, { dtype, reduction });
 }
 
 /** TAEHV's decoder from taew2_1.pth, in `dtype`. */
 export async function loadTaehvFile(device: GPUDevice, blob: Blob, dtype: DType): Promise<TaehvDecoder> {
-  const set = (await PthFile.open(blob, 'taew2_1.pth')).stateDict();
+  const set = await openWanFile('taehv', blob);
   return TaehvDecoder.load(device, set, await manifest('taehv'), dtype);
 }

@@ -118,6 +118,11 @@ export class ModelStore {
     return this.restarting(signal, (db, notice) => this.loadBlobsFrom(db, info, urlOf, notice, onProgress, signal));
   }
 
+  /** Bytes of `info`'s files stored here (complete or not), matched by digest: what a load would not download. */
+  async storedBytes(info: ModelInfo): Promise<number> {
+    return info.totalBytes - (await this.live.run((db) => this.missingBytes(db, info)));
+  }
+
   /** The saved file list of the model `name` (as `loadBlobs` or `load` saved it), to load it with no network; null if none. */
   async storedInfo(name: string): Promise<ModelInfo | null> {
     return (await this.live.run((db) => db.get('models', name)))?.info ?? null;

@@ -7,12 +7,10 @@
 // the reader's error and its part is deleted from the store, so nothing unusable stays cached.
 // The weights are read from the Blobs when each phase first needs them (wan_models.ts).
 import type { GpuContext } from '../gpu/device.ts';
-import { PthFile } from '../model/checkpoint/pth.ts';
-import { openSafetensors } from '../model/checkpoint/safetensors_blob.ts';
 import { Constants } from '../model/constants.ts';
 import { Umt5Tokenizer } from '../model/umt5_tokenizer.ts';
 import type { WanSampler } from '../model/wan_fit.ts';
-import { checkWanFile, loadTaehvFile, loadUmt5File, loadWanDitFile, wanDitConfig, WAN_DIT_CONFIG, type WanWeightFile } from '../model/wan_models.ts';
+import { checkWanFile, openWanFile, loadTaehvFile, loadUmt5File, loadWanDitFile, wanDitConfig, WAN_DIT_CONFIG, type WanWeightFile } from '../model/wan_models.ts';
 import type { DitConfig } from '../model/config.ts';
 import { WeightsFormatError } from '../model/weights.ts';
 import { WanRuntime } from '../sampler/wan_clip.ts';
@@ -87,13 +85,10 @@ async function listingOrKept(store: ModelStore, hub: string, part: WanPartSource
 export async function planWanDownload(store: ModelStore, request: WanLoadRequest, signal?: AbortSignal): Promise<WanDownloadPlan> {
   const hub = hubOf(request.source);
   if (!hub) throw new EngineError('bad-request', 'Only a download has a plan: picked files are read where they are.');
-  const stored = new Map((await store.list()).map((m) => [m.name, m]));
   const parts: WanPartPlan[] = [];
   for (const part of partsFor(request.sampler)) {
     const { info } = await listingOrKept(store, hub, part, signal);
-    const kept = stored.get(part.name);
-    const storedBytes = kept && kept.version === info.version && kept.totalBytes === info.totalBytes ? kept.storedBytes : 0;
-    parts.push({ name: part.name, repo: part.repo, totalBytes: info.totalBytes, storedBytes });
+    parts.push({ name: part.name, repo: part.repo, totalBytes: info.totalBytes, storedBytes: await store.storedBytes(info) });
   }
   const totalBytes = parts.reduce((sum, p) => sum + p.totalBytes, 0);
   return { sampler: request.sampler, parts, totalBytes, missingBytes: totalBytes - parts.reduce((sum, p) => sum + p.storedBytes, 0) };
@@ -148,18 +143,17 @@ function refused(error: unknown, what: string): EngineError {
   return new EngineError('model-invalid', `${what} could not be read.`, error instanceof Error ? error.message : String(error));
 }
 
+/** The stored part each weight file belongs to (to drop it when the file is unusable). */
+const PART_OF: Record<WanWeightFile, WanPartName> = { dit: 'base', selfForcing: 'self-forcing', umt5: 'text', taehv: 'decoder' };
+
 /** Opens every file present (headers only) so a malformed or hostile one is refused before use. */
 async function checkFiles(blobs: WanBlobs): Promise<void> {
   if (blobs.config) wanDitConfig(await jsonOf(blobs.config, 'config.json'));
   if (blobs.tokenizer) new Umt5Tokenizer(await jsonOf(blobs.tokenizer, 'tokenizer.json'));
-  if (blobs.umt5) (await PthFile.open(blobs.umt5, WAN_FILES.umt5)).stateDict();
-  if (blobs.dit) await openSafetensors(blobs.dit, WAN_FILES.dit);
-  if (blobs.selfForcing) {
-    const file = await PthFile.open(blobs.selfForcing, 'self_forcing_dmd.pt');
-    if (!file.keys.includes('generator_ema')) throw new WeightsFormatError(`self_forcing_dmd.pt has no 'generator_ema' entry (it holds: ${file.keys.join(', ') || 'none'})`);
-    file.stateDict('generator_ema');
+  for (const role of Object.keys(PART_OF) as WanWeightFile[]) {
+    const blob = blobs[role];
+    if (blob) await openWanFile(role, blob);
   }
-  if (blobs.taehv) (await PthFile.open(blobs.taehv, WAN_FILES.taehv)).stateDict();
 }
 
 /** A small JSON file (config, tokenizer): at most 64 MB. */
@@ -173,9 +167,6 @@ async function jsonOf(blob: Blob, label: string): Promise<object> {
     throw new WeightsFormatError(`${label} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
 }
-
-/** The stored part each weight file belongs to (to drop it when the file is unusable). */
-const PART_OF: Record<WanWeightFile, WanPartName> = { dit: 'base', selfForcing: 'self-forcing', umt5: 'text', taehv: 'decoder' };
 
 /**
  * Every weight file against its manifest at the config's depth (headers only). `forget` drops a
