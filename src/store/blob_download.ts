@@ -9,23 +9,15 @@
 // the file: bytes are hashed as they arrive (file_digest.ts), each full chunk is written as a Blob
 // and its buffer reused, and on resume the stored chunks are read back one at a time to bring the
 // digest up to where the download goes on.
-import { fetchChecked } from './download.ts';
+import { fetchFileFrom } from './download.ts';
 import { fileDigest, type FileDigest } from './file_digest.ts';
+import type { FileDownload } from './file_download.ts';
 import type { ModelFile } from './manifest.ts';
 import { chunkContent, chunkLength, chunksOf, deleteFile, writeChunk, type FileRecord, type ModelDb } from './model_db.ts';
-import { bodyStart, rangeHeaders } from './range.ts';
 import { damaged, fetchFailed } from './store_errors.ts';
 
-export interface BlobDownload {
-  db: ModelDb;
-  url: string;
-  file: ModelFile;
-  /** The file's record, stored or new; its chunkBytes is the chunk size throughout. */
-  record: FileRecord;
-  /** Called with the number of bytes of this file in hand (re-checked or downloaded), whenever it grows. */
-  onBytes: (loaded: number) => Promise<void>;
-  signal?: AbortSignal;
-}
+/** The same job as file_download.ts's: the record's chunkBytes is the chunk size throughout. */
+export type BlobDownload = FileDownload;
 
 /** Chunks a file of `bytes` is stored in: a file of 0 bytes still has one (empty) chunk, its "complete" mark's. */
 const chunkCount = (bytes: number, chunkBytes: number) => Math.max(1, Math.ceil(bytes / chunkBytes));
@@ -58,27 +50,15 @@ export async function downloadBlob(job: BlobDownload): Promise<Blob> {
   await incoming.resume();
 
   if (incoming.loaded < file.bytes) {
-    let response = await fetchFrom(url, incoming.loaded, signal);
-    let offset = bodyStart(incoming.loaded, file.bytes, response.status, response.headers.get('content-range'), response.headers.get('content-length'));
-    if (offset !== incoming.loaded && incoming.loaded > 0) {
-      // The server ignored the range (200) or answered a range we did not ask for: start over.
-      if (offset === null) {
-        await response.body?.cancel();
-        response = await fetchFrom(url, 0, signal);
-        offset = bodyStart(0, file.bytes, response.status, response.headers.get('content-range'), response.headers.get('content-length'));
-      }
+    const { response, offset } = await fetchFileFrom(url, incoming.loaded, file.bytes, signal);
+    if (offset !== incoming.loaded) {
+      // The whole file is coming instead of the rest of it: start over.
       await incoming.restart();
       await onBytes(0);
     }
-    if (offset !== incoming.loaded) throw fetchFailed(url, `unexpected answer to a range request: HTTP ${response.status}`);
     await incoming.receive(response);
   }
   return incoming.finish();
-}
-
-/** No HTTP cache: it would keep a second copy of every model file. */
-function fetchFrom(url: string, start: number, signal: AbortSignal | undefined): Promise<Response> {
-  return fetchChecked(url, signal, { headers: rangeHeaders(start), cache: 'no-store' });
 }
 
 /**

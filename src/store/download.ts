@@ -2,11 +2,40 @@
 // and the sha256 every file is verified with.
 import { EngineError } from '../errors/engine_error.ts';
 import { MAX_MANIFEST_BYTES, parseManifest, type ModelInfo } from './manifest.ts';
+import { bodyStart, rangeHeaders } from './range.ts';
 import { fetchFailed } from './store_errors.ts';
 
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return hexOf(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+/** Lowercase hex of a digest's bytes. */
+export function hexOf(digest: Uint8Array): string {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A file's bytes from `start` on (Range), and where the response's body starts in the file: `start`,
+ * or 0 when the server sends the whole file instead (it ignored the range, or answered one we did
+ * not ask for, and was asked again without one). The caller starts its copy over when it is 0.
+ * No HTTP cache: it would keep a second copy of every model file.
+ */
+export async function fetchFileFrom(url: string, start: number, fileBytes: number, signal: AbortSignal | undefined): Promise<{ response: Response; offset: number }> {
+  const from = (at: number) => fetchChecked(url, signal, { headers: rangeHeaders(at), cache: 'no-store' });
+  const offsetOf = (response: Response, at: number) =>
+    bodyStart(at, fileBytes, response.status, response.headers.get('content-range'), response.headers.get('content-length'));
+  let response = await from(start);
+  let offset = offsetOf(response, start);
+  if (offset === null && start > 0) {
+    await response.body?.cancel();
+    response = await from(0);
+    offset = offsetOf(response, 0);
+  }
+  if (offset !== start && offset !== 0) {
+    await response.body?.cancel();
+    throw fetchFailed(url, `unexpected answer to a range request: HTTP ${response.status}`);
+  }
+  return { response, offset };
 }
 
 /**

@@ -3,6 +3,7 @@
 // needed whole in memory, or a git blob SHA-1, which crypto.subtle computes over the whole file and
 // is therefore allowed for small files only.
 import { EngineError } from '../errors/engine_error.ts';
+import { hexOf } from './download.ts';
 import { MAX_GIT_BLOB_BYTES, type DigestKind, type ModelFile } from './manifest.ts';
 import { formatBytes } from './range.ts';
 import { Sha256Stream } from './sha256_stream.ts';
@@ -47,8 +48,7 @@ function gitBlobSha1(size: number): FileDigest {
       at += bytes.length;
     },
     async hex() {
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', message.subarray(0, at)));
-      return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+      return hexOf(new Uint8Array(await crypto.subtle.digest('SHA-1', message.subarray(0, at))));
     },
   };
 }

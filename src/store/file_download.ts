@@ -5,10 +5,9 @@
 // cancelled) the partial chunk is written too, so the next attempt asks only for the rest with
 // `Range: bytes=N-`. A file is marked complete only in the same transaction that writes its last
 // bytes, after its sha256 matched, so a damaged file is never served from the cache.
-import { fetchChecked, sha256Hex } from './download.ts';
+import { fetchFileFrom, sha256Hex } from './download.ts';
 import type { ModelFile } from './manifest.ts';
 import { deleteFile, readStoredBytes, writeChunk, type FileRecord, type ModelDb } from './model_db.ts';
-import { bodyStart, rangeHeaders } from './range.ts';
 import { damaged, fetchFailed } from './store_errors.ts';
 
 export interface FileDownload {
@@ -30,19 +29,12 @@ export async function downloadFile({ db, url, file, record, onBytes, signal }: F
 
   let loaded = start;
   if (loaded < file.bytes) {
-    let response = await fetchFrom(url, start, signal);
-    let offset = bodyStart(start, file.bytes, response.status, response.headers.get('content-range'), response.headers.get('content-length'));
-    if (offset !== start && start > 0) {
-      // The server ignored the range (200) or answered a range we did not ask for: start over.
-      if (offset === null) {
-        await response.body?.cancel();
-        response = await fetchFrom(url, 0, signal);
-      }
+    const { response, offset } = await fetchFileFrom(url, start, file.bytes, signal);
+    if (offset !== start) {
+      // The whole file is coming instead of the rest of it: start over.
       loaded = await restart(db, record);
       await onBytes(0);
-      offset = 0;
     }
-    if (offset !== 0 && offset !== start) throw fetchFailed(url, `unexpected answer to a range request: HTTP ${response.status}`);
     loaded = await receive(response, body, loaded, { db, url, file, record, onBytes, signal });
   }
 
@@ -62,11 +54,6 @@ async function restart(db: ModelDb, record: FileRecord): Promise<number> {
   await deleteFile(db, record.model, record.sha256);
   record.storedBytes = 0;
   return 0;
-}
-
-function fetchFrom(url: string, start: number, signal: AbortSignal | undefined): Promise<Response> {
-  // no-store: the HTTP cache would otherwise keep a second copy of every model file.
-  return fetchChecked(url, signal, { headers: rangeHeaders(start), cache: 'no-store' });
 }
 
 /** Streams the response into `body` from `loaded` on, writing each chunk once it is full. */

@@ -67,8 +67,9 @@ export async function decodeFrames(
   let handed = 0;
   let mostFramesHeld = 0;
   const handOver = async () => {
-    mostFramesHeld = Math.max(mostFramesHeld, ready.length);
     while (ready.length > 0) {
+      // Counted before each hand-over: frames keep arriving while the callback runs.
+      mostFramesHeld = Math.max(mostFramesHeld, ready.length);
       const frame = ready.shift()!; // the callback owns it now
       await onFrame(frame, picked[handed++]!);
     }

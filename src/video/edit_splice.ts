@@ -87,13 +87,10 @@ export async function spliceEdit(part: SplicePart, titles: readonly Title[], onP
     }
   };
   // Only the groups with a frame to encode again are decoded (each from its keyframe).
-  const groupStart = (i: number) => {
-    let k = i;
-    while (k > 0 && !track.samples[k]!.keyFrame) k--;
-    return k;
-  };
+  const groupStart: number[] = [];
+  track.samples.forEach((sample, i) => groupStart.push(sample.keyFrame ? i : groupStart[i - 1]!));
   const needed = new Set<number>();
-  for (let i = from; i < to; i++) if (!copied.has(i)) needed.add(groupStart(i));
+  for (let i = from; i < to; i++) if (!copied.has(i)) needed.add(groupStart[i]!);
   try {
     await decodeFrames(part.bytes, async (decoded, i) => {
       decodedFrames++;
@@ -115,7 +112,7 @@ export async function spliceEdit(part: SplicePart, titles: readonly Title[], onP
         decoded.close();
         onProgress?.(written / total);
       }
-    }, (i) => needed.has(groupStart(i)));
+    }, (i) => needed.has(groupStart[i]!));
     await copyGroupsBefore(Infinity);
     const mp4 = await writer.finish();
     return { mp4, frameCount: total, width, height, fps, copiedFrames: copied.size, decodedFrames };

@@ -3,16 +3,12 @@
 // must say so and why); the download's size is shown for confirmation from the hub's listing before
 // any file is fetched, and Cancel fetches nothing. The download and the clips themselves are
 // tested on the engine in tests/gpu/wan_pipeline.spec.ts (minutes on a software GPU).
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { HubServer } from '../support/hub_server.ts';
-import makeWanTwins, { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
+import { twinHub, type HubServer } from '../support/hub_server.ts';
 
 let hub: HubServer;
 test.beforeAll(async () => {
-  makeWanTwins(); // at once when .cache/wan-twins is up to date (vitest's setup usually wrote it)
-  hub = new HubServer(join(WAN_TWINS_DIR, 'hub'));
-  await hub.start();
+  hub = await twinHub();
 });
 test.afterAll(async () => hub.stop());
 

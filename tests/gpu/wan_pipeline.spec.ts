@@ -11,9 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SafetensorsFile } from '../../src/model/weights.ts';
-import { HubServer } from '../support/hub_server.ts';
+import { twinHub, type HubServer } from '../support/hub_server.ts';
 import { probe } from '../support/media.ts';
-import makeWanTwins, { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
+import { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
 
 type ClientModule = typeof import('../../src/worker/client.ts');
 
@@ -48,9 +48,7 @@ function frameErrors(rgba: number[][], golden: Float32Array, height: number, wid
 
 let hub: HubServer;
 test.beforeAll(async () => {
-  makeWanTwins(); // at once when .cache/wan-twins is up to date (vitest's setup usually wrote it)
-  hub = new HubServer(join(WAN_TWINS_DIR, 'hub'));
-  await hub.start();
+  hub = await twinHub();
 });
 test.afterAll(async () => hub.stop());
 

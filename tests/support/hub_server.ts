@@ -14,6 +14,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
+import makeWanTwins, { WAN_TWINS_DIR } from '../unit/support/wan_twins_setup.ts';
 
 const LFS_ABOVE = 10 * 1000 * 1000;
 const CORS = {
@@ -165,4 +166,12 @@ function digestsOf(bytes: Buffer): { sha256: string; sha1: string } {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     sha1: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
   };
+}
+
+/** A hub serving the Wan twins (models/wan/chain.py's layout), made first when missing or stale. */
+export async function twinHub(): Promise<HubServer> {
+  makeWanTwins(); // at once when .cache/wan-twins is up to date (vitest's setup usually wrote it)
+  const hub = new HubServer(join(WAN_TWINS_DIR, 'hub'));
+  await hub.start();
+  return hub;
 }
