@@ -57,6 +57,9 @@ def check_config(cfg):
             raise ValueError(f'aspect bucket {bucket} = {h}x{w} is not a multiple of {step}')
     if not 0 <= chunk['context_latent_frames'] < chunk['latent_frames']:
         raise ValueError('chunk.context_latent_frames must be in [0, latent_frames)')
+    seam = chunk.get('seam_blend_sigma', 0)
+    if isinstance(seam, bool) or not isinstance(seam, (int, float)) or not 0 <= seam <= 8:
+        raise ValueError('chunk.seam_blend_sigma, when given, must be a number from 0 to 8 (latent pixels)')
 
 
 def patch_in_channels(dit_cfg):

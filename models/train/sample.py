@@ -6,6 +6,9 @@ Twin of src/sampler/schedule.ts, generate_window.ts, generate_clip.ts and shader
   few-step (shipped, 4 steps):  x ← (1 − σ_{k+1})·(x − σ_k·v) + σ_{k+1}·noise(seed, s₀ + k + 1)
   euler (32-step reference):   x ← x + (σ_{k+1} − σ_k)·v
   after every step x = clean where mask = 1 (given frames: the previous window's last latents)
+  a window after g context frames ends with the seam blend when the config names one
+  (chunk.seam_blend_sigma; shaders/seam_blend.wgsl): D = blur_σ(x[g−1] − x[g]),
+  x[j] += (F − j)/(F − g)·D for the generated frames j ≥ g
 Noise is the RNG twin's (rng_fast.py = rng.py = src/sampler/rng.ts), so a (seed, prompt) gives the
 browser's clip. Classifier-free guidance (reference only: the shipped model runs without it) is
 v = v(∅) + w·(v(text) − v(∅)) with ∅ the empty prompt ([EOS] alone).
@@ -17,6 +20,7 @@ import math
 import os
 
 import torch
+import torch.nn.functional as F
 
 from make_tiny import tokenize
 from rng_fast import noise as rng_noise
@@ -80,6 +84,30 @@ def euler_update(x, v, sigma, sigma_next, clean, mask):
     return keep_given(x + dt.to(x.device) * v, clean, mask)
 
 
+def gaussian_blur(x, sigma):
+    """x (..., H, W) blurred over its last two dims: normalised Gaussian taps, radius ⌈3σ⌉, edges clamped."""
+    radius = max(1, math.ceil(3 * sigma))
+    taps = torch.exp(-torch.arange(-radius, radius + 1, dtype=torch.float64) ** 2 / (2 * sigma * sigma))
+    taps = (taps / taps.sum()).to(x.dtype).to(x.device)
+    flat = x.reshape(-1, 1, *x.shape[-2:])
+    flat = F.conv2d(F.pad(flat, (radius, radius, 0, 0), mode='replicate'), taps.view(1, 1, 1, -1))
+    flat = F.conv2d(F.pad(flat, (0, 0, radius, radius), mode='replicate'), taps.view(1, 1, -1, 1))
+    return flat.reshape(x.shape)
+
+
+def blend_seam(x, mask, context_frames, sigma):
+    """shaders/seam_blend.wgsl: the low frequencies of the step from the last context frame to the
+    first generated one, handed over across the window. x (B, C, F, H, W); mask (B, 1, F, H, W)."""
+    frames = x.shape[2]
+    g = context_frames
+    if not (sigma > 0 and 1 <= g < frames):
+        return x
+    offset = gaussian_blur(x[:, :, g - 1] - x[:, :, g], sigma)                     # (B, C, H, W)
+    weights = torch.tensor([(frames - j) / (frames - g) if j >= g else 0.0 for j in range(frames)],
+                           dtype=x.dtype, device=x.device).view(1, 1, frames, 1, 1)
+    return x + weights * (1 - mask) * offset[:, :, None]
+
+
 def window_noise(seeds, stream, shape, device):
     """(B, C, F, H, W) f32: sample b draws noise(seeds[b], stream) of shape (C, F, H, W)."""
     return torch.stack([torch.from_numpy(rng_noise(shape, s, stream)) for s in seeds]).to(device)
@@ -128,6 +156,8 @@ def sample_window(models, cfg, tok, prompts, seeds, frames, height, width, steps
             x = euler_update(x, v, sigmas[k], sigmas[k + 1], clean, mask)
         else:
             raise ValueError(f'unknown solver {solver!r}')
+    if context is not None and context_frames > 0:
+        x = blend_seam(x, mask, min(context_frames, frames), cfg['chunk'].get('seam_blend_sigma', 0))
     return x
 
 

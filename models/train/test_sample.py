@@ -13,7 +13,7 @@ import rng_fast
 import safetensors_io as st
 from export_goldens import GOLDEN_DIR
 from make_tiny import load_tiny
-from sample import (euler_update, few_step_update, load_tokenizer, sample_clip, sample_window, sigma_schedule,
+from sample import (blend_seam, gaussian_blur, euler_update, few_step_update, load_tokenizer, sample_clip, sample_window, sigma_schedule,
                     velocity, window_plan, encode_prompts, text_context)
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
@@ -103,6 +103,40 @@ class TinyModelSamplingTest(unittest.TestCase):
                 x = torch.where(mask == 1, clean, x)
         self.assertTrue(torch.allclose(got, x, atol=1e-6), (got - x).abs().max())
         self.assertTrue(torch.equal(got[:, :, 0], prev[:, :, -1]))                   # context kept exactly
+
+    def test_seam_blend_when_the_config_names_one(self):
+        """chunk.seam_blend_sigma: the window after a context ends with blend_seam; without it, nothing."""
+        cfg = {**self.cfg, 'chunk': {**self.cfg['chunk'], 'seam_blend_sigma': 1.5}}
+        c, f, h, w = 4, 3, 4, 6
+        prev = torch.randn(1, c, 2, h, w, generator=torch.Generator().manual_seed(5))
+        args = (self.models, cfg, self.tok, ['a red ball'], [2], f, h, w)
+        plain = sample_window(self.models, self.cfg, *args[2:], context=prev, context_frames=1, first_stream=5)
+        blended = sample_window(*args, context=prev, context_frames=1, first_stream=5)
+        mask = torch.zeros(1, 1, f, h, w)
+        mask[:, :, 0] = 1
+        self.assertTrue(torch.allclose(blended, blend_seam(plain, mask, 1, 1.5), atol=1e-6))
+        self.assertFalse(torch.allclose(blended, plain))
+        self.assertTrue(torch.equal(sample_window(*args, first_stream=5), sample_window(*args[:1], self.cfg, *args[2:], first_stream=5)))
+
+    def test_blend_seam_hands_the_step_over(self):
+        """The kernel's promises (tests/unit/sampler/seam_blend.test.ts makes the same ones of the TS twins)."""
+        g = torch.Generator().manual_seed(1)
+        x = torch.randn(1, 3, 4, 5, 7, generator=g)
+        x[:, :, 0] = x[:, :, 1] + torch.tensor([2.0, 3.0, 4.0]).view(1, 3, 1, 1)   # a step the same everywhere
+        mask = torch.zeros(1, 1, 4, 5, 7)
+        mask[:, :, 0] = 1
+        mask[:, :, 3] = 1                                                          # an end image
+        out = blend_seam(x, mask, 1, 1.5)
+        self.assertTrue(torch.equal(out[:, :, 0], x[:, :, 0]))
+        self.assertTrue(torch.equal(out[:, :, 3], x[:, :, 3]))
+        self.assertTrue(torch.allclose(out[:, :, 1], x[:, :, 0], atol=1e-5))       # continues the context
+        self.assertTrue(torch.allclose(out[:, :, 2] - x[:, :, 2], (x[:, :, 0] - x[:, :, 1]) * 2 / 3, atol=1e-5))
+        impulse = torch.zeros(1, 1, 11, 11)
+        impulse[..., 5, 5] = 1
+        blurred = gaussian_blur(impulse, 1.5)
+        self.assertAlmostEqual(float(blurred.sum()), 1.0, places=5)
+        self.assertLess(float(blurred.max()), 0.08)                                # detail is not handed over
+        self.assertTrue(torch.equal(blend_seam(x, mask, 1, 0), x))
 
     def test_guidance_scale_one_is_plain(self):
         args = (self.models, self.cfg, self.tok, ['a blue star'], [4], 2, 4, 4)

@@ -65,7 +65,15 @@ export interface ModelConfig {
     /** [height, width] in pixels per aspect ratio. */
     aspect_buckets: Partial<Record<AspectRatio, [number, number]>>;
   };
-  chunk: { latent_frames: number; context_latent_frames: number };
+  chunk: {
+    latent_frames: number;
+    context_latent_frames: number;
+    /**
+     * σ in latent pixels of the seam blend that ends each window sampled after a context
+     * (shaders/seam_blend.wgsl); absent or 0: none.
+     */
+    seam_blend_sigma?: number;
+  };
   sampler: { steps: number; shift: number };
 }
 
@@ -129,6 +137,8 @@ export function parseModelConfig(json: unknown): ModelConfig {
   relation(dit.text_dim === text.dim, 'dit.text_dim must equal text_encoder.dim');
   relation(dit.in_channels === latent.channels, 'dit.in_channels must equal latent.channels');
   relation(chunk.context_latent_frames < chunk.latent_frames, 'chunk.context_latent_frames must be below chunk.latent_frames');
+  const seam = chunk.seam_blend_sigma;
+  relation(seam === undefined || (typeof seam === 'number' && Number.isFinite(seam) && seam >= 0 && seam <= 8), 'chunk.seam_blend_sigma, when given, must be a number from 0 to 8 (latent pixels)');
   const { vae } = config;
   relation(vae.spatial_factor === latent.spatial_factor, 'vae.spatial_factor must equal latent.spatial_factor');
   relation(

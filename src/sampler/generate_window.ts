@@ -7,7 +7,8 @@
 //
 // the few-step sampler of Self-Forcing-style distilled models (σ from sigmaSchedule(steps, shift));
 // `solver: 'euler'` runs the plain flow-matching ODE instead, x += (σ_{k+1} − σ_k)·v, for
-// reference runs with many steps. Given frames (mask = 1) stay clean throughout.
+// reference runs with many steps. Given frames (mask = 1) stay clean throughout. A window given a
+// context ends with the model's seam blend, when its config names one (shaders/seam_blend.wgsl).
 //
 // Noise is the RNG twin's (src/sampler/rng.ts ↔ models/train/rng.py): the initial latents are
 // stream s₀ of the seed and step k's re-noising draws stream s₀ + k + 1, where s₀ = w·(steps + 1)
@@ -19,6 +20,7 @@
 //
 // cpu_window.ts is this loop's CPU twin (the WASM backend); latent_update.ts the kernels' twins.
 import { fewStepKernel, eulerKernel, sigmasBytes } from '../gpu/ops/sampler.ts';
+import { seamOffsetKernel, seamRampKernel } from '../gpu/ops/seam_blend.ts';
 import { tensorView, type Tensor } from '../gpu/tensor.ts';
 import type { DitText } from '../model/dit.ts';
 import { ForwardRecorder } from '../model/recorder.ts';
@@ -160,6 +162,17 @@ export async function generateWindow(model: TextToVideoModel, text: DitText, req
       await events.onStep?.(k + 1, steps);
     }
     abort();
+    const sigma = config.chunk.seam_blend_sigma ?? 0;
+    if (given > 0 && given < frames && sigma > 0) {
+      // The window's first generated frames take over the context's low frequencies (seam_blend.wgsl).
+      const blend = new ForwardRecorder(device, pool, uniforms);
+      const offset = blend.tensor([channels, height, width], 'f32');
+      const blendParams = { ...params, context: given, sigma };
+      blend.run(seamOffsetKernel, blendParams, { x: xt, offset, mask });
+      blend.run(seamRampKernel, blendParams, { x: xt, offset, mask });
+      blend.free(offset);
+      blend.submit();
+    }
     const latents = xt;
     x = null; // the caller's now
     return latents;

@@ -1,6 +1,7 @@
 // shaders/sampler.wgsl against its CPU reference (src/gpu/reference/sampler.ts), f32 in Chromium.
 import { expect, test } from '@playwright/test';
 import { euler, fewStep, guidedEuler, toFrames } from '../../src/gpu/reference/sampler.ts';
+import { seamBlend } from '../../src/gpu/reference/seam_blend.ts';
 import { expectClose } from '../support/compare.ts';
 import { decode, HARNESS, runKernelInPage } from '../support/gpu_page.ts';
 
@@ -80,4 +81,33 @@ test('toFramesKernel (C, F, H, W) → (F, C, H, W) is an exact permutation', asy
     data: { latents: f32(x), frames: { bytes: length * 4 } },
   });
   expect(decode(out.frames!, 'f32')).toEqual(Array.from(Float32Array.from(toFrames(x, shape.channels, shape.frames, pixels))));
+});
+
+// shaders/seam_blend.wgsl against src/gpu/reference/seam_blend.ts: one context frame, the last
+// frame given (an end image), at the awkward shape above (smaller than the blur's reach).
+test('seamOffsetKernel then seamRampKernel: the seam blend after 1 context frame, the given last frame kept', async ({ page }) => {
+  await page.goto(HARNESS);
+  const params = { ...shape, context: 1, sigma: 1.5 };
+  const lastGiven = Array.from({ length: plane }, (_, i) => (i < pixels || i >= 2 * pixels ? 1 : 0));
+  const offset = await runKernelInPage(page, {
+    module: '/src/gpu/ops/seam_blend.ts',
+    kernel: 'seamOffsetKernel',
+    params,
+    data: { x: f32(x), offset: { bytes: shape.channels * pixels * 4 }, mask: f32(lastGiven) },
+  });
+  const out = await runKernelInPage(page, {
+    module: '/src/gpu/ops/seam_blend.ts',
+    kernel: 'seamRampKernel',
+    params,
+    data: { x: f32(x), offset: f32(decode(offset.offset!, 'f32')), mask: f32(lastGiven) },
+  });
+  const y = decode(out.x!, 'f32');
+  // Sums of 121 products of O(3) values in f32, the taps from f32 exp.
+  expectClose(y, seamBlend(x, lastGiven, [shape.channels, shape.frames, shape.height, shape.width], 1, 1.5), { atol: 2e-5, rtol: 1e-5 });
+  for (let c = 0; c < shape.channels; c++) {
+    const context = c * plane;
+    const last = c * plane + 2 * pixels;
+    expect(y.slice(context, context + pixels)).toEqual(Array.from(Float32Array.from(x.slice(context, context + pixels))));
+    expect(y.slice(last, last + pixels)).toEqual(Array.from(Float32Array.from(x.slice(last, last + pixels))));
+  }
 });

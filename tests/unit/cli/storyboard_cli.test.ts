@@ -96,37 +96,29 @@ describe('npm run generate with a storyboard', () => {
   }, 300_000);
 
   // Cut continuity on the trained model: zoetrope-s (12 fps, 256², windows of 4 frames, each given
-  // the frame before it as context). Three 1 s segments under one sky, the named objects and their
-  // motion changing at each cut. Measured (seed 7): every window seam, cut or not, changes the
-  // picture more than the steps inside a window do (a plain 3 s clip of one prompt: 1.5–2.5 levels
-  // at its seams, 0.5–0.9 between them), and the cuts (2.6, 2.4) are seams like the others.
+  // the frame before it as context). Three segments under one sky, the named objects and their
+  // motion changing at each cut. Every window that starts from a context ends with zoetrope-s's seam
+  // blend (chunk.seam_blend_sigma, shaders/seam_blend.wgsl); without it every window seam, cut or
+  // not, jumped 2–3× the steps inside a window (cuts 2.61 and 2.41 against 1.05 and 1.03 within).
+  // The cuts sit off the encoder's keyframes (one every 2 s, frame 24): on this flat content a
+  // keyframe alone steps the decoded picture ~0.7 levels beyond its neighbours (measured there:
+  // 1.49), which would measure the encoder at the cut as well as the model.
   const storyPrompts = ['under a starry night sky, a golden bird rises', 'under a starry night sky, a golden bird glides to the right', 'under a starry night sky, a red ball bounces'];
-  let storyFrames: Buffer[] = [];
-  const stepsInside = (from: number, to: number) => Array.from({ length: to - from - 1 }, (_, i) => meanAbsDifference(storyFrames[from + i]!, storyFrames[from + i + 1]!));
+  const storyStarts = [0, 1.25, 2.5];
 
-  it('on zoetrope-s, a storyboard\'s cuts change the picture no more than the largest step inside its segments', async () => {
+  it('on zoetrope-s, a storyboard\'s cuts change the picture no more than the mean step inside its segments', async () => {
     const output = join(dir, 'story-s.mp4');
-    const at = storyPrompts.flatMap((prompt, k) => ['--at', String(k), prompt]);
+    const at = storyPrompts.flatMap((prompt, k) => ['--at', String(storyStarts[k]), prompt]);
     const { status, stderr } = await runCli([...at, '--seconds', '3', '--aspect', '1:1', '--seed', '7', '--backend', 'wasm', '-o', output]);
     expect(status, stderr).toBe(0);
     expect(readProvenance(new Uint8Array(readFileSync(output)))!.segments!.map((s) => s.prompt)).toEqual(storyPrompts);
-    storyFrames = decodeAllFramesRgb(output, 256, 256);
-    expect(storyFrames).toHaveLength(36);
-    const cuts = cutContinuity(storyFrames, [0, 12, 24]);
+    const frames = decodeAllFramesRgb(output, 256, 256);
+    expect(frames).toHaveLength(36);
+    const cuts = cutContinuity(frames, storyStarts.map((at) => at * 12));
     console.log(`zoetrope-s storyboard cuts: ${cuts.map((c) => `frame ${c.cut}: across ${c.across.toFixed(2)}, mean within ${c.within.toFixed(2)}`).join('; ')}`);
-    for (const cut of cuts) {
-      const largest = Math.max(...stepsInside(cut.cut - 12, cut.cut), ...stepsInside(cut.cut, cut.cut + 12));
-      // 10 % for the rounding of another CPU and encoder (measured: 2.61 and 2.41 against 2.70).
-      expect(cut.across, `the cut at frame ${cut.cut} against the largest step beside it`).toBeLessThanOrEqual(1.1 * largest);
-    }
+    // Issue 14's bar. Measured (seed 7): 0.46 against 0.81 at frame 15, 0.57 against 0.85 at frame 30.
+    for (const cut of cuts) expect(cut.continuous, `the cut at frame ${cut.cut}: across ${cut.across.toFixed(2)}, within ${cut.within.toFixed(2)}`).toBe(true);
   }, 300_000);
-
-  // Issue 14's bar, across ≤ the mean step within: not met by zoetrope-s, whose window seams (cut
-  // or not) jump 2–3× the in-window steps. Kept as a known failure, so meeting it shows.
-  it.fails('on zoetrope-s, a storyboard\'s cuts change the picture no more than the mean step inside its segments (known shortfall)', () => {
-    expect(storyFrames).toHaveLength(36);
-    for (const cut of cutContinuity(storyFrames, [0, 12, 24])) expect(cut.continuous, `the cut at frame ${cut.cut}`).toBe(true);
-  });
 
   it('refuses a bad storyboard with exit status 2 and every reason, before any browser starts', async () => {
     const file = join(dir, 'bad.txt');

@@ -24,5 +24,9 @@ describe('model configs', () => {
     expect(() => parseModelConfig({ ...tiny, dit: { ...tiny.dit, head_dim: 32 } })).toThrow(ConfigError);
     expect(() => parseModelConfig({ ...tiny, chunk: { latent_frames: 2, context_latent_frames: 2 } })).toThrow('context_latent_frames');
     expect(() => parseModelConfig({ ...tiny, latent: { ...tiny.latent, aspect_buckets: { '1:1': [60, 64] } } })).toThrow('multiples of 16');
+    for (const sigma of [-1, 9, '1.5', Number.NaN]) {
+      expect(() => parseModelConfig({ ...tiny, chunk: { ...tiny.chunk, seam_blend_sigma: sigma } })).toThrow('chunk.seam_blend_sigma');
+    }
+    expect(parseModelConfig({ ...tiny, chunk: { ...tiny.chunk, seam_blend_sigma: 1.5 } }).chunk.seam_blend_sigma).toBe(1.5);
   });
 });
