@@ -6,12 +6,13 @@
 //                        few-step: x = (1 − σ_{k+1})·(x − σ_k·v) + σ_{k+1}·noise(seed, s₀ + k + 1)
 //                        euler:    x = x + (σ_{k+1} − σ_k)·v
 //                        x = clean where mask = 1
+//   after a context (spec.seamBlend): x = blendSeam(x)                              as generate_window.ts
 //
 // The velocity is a function argument (the WASM backend passes the ONNX DiT with the prompt's
 // text bound), so the loop itself is pure TypeScript and unit-tested in Node.
 import type { Solver } from './generate_window.ts';
 import { noise as noiseOf } from './rng.ts';
-import { maskedEuler, maskedFewStep } from './latent_update.ts';
+import { blendSeam, maskedEuler, maskedFewStep } from './latent_update.ts';
 import { sigmaSchedule, timestepOf } from './schedule.ts';
 
 export type LatentShape = readonly [channels: number, frames: number, height: number, width: number];
@@ -33,6 +34,8 @@ export interface CpuWindowSpec {
   shift: number;
   solver?: Solver;
   firstStream: number;
+  /** The window's given leading context frames and the config's seam-blend σ (latent_update.ts's blendSeam). */
+  seamBlend?: { context: number; sigma: number };
 }
 
 /** Nothing given: every position is generated. */
@@ -101,5 +104,6 @@ export async function sampleWindowOnCpu(velocity: VelocityFn, spec: CpuWindowSpe
     await events.onStep?.(k + 1, spec.steps);
   }
   events.signal?.throwIfAborted();
+  if (spec.seamBlend) blendSeam(x, given.mask, spec.shape, spec.seamBlend.context, spec.seamBlend.sigma);
   return x;
 }

@@ -1,7 +1,8 @@
 // The sampler's per-step update of the latents on the CPU, the twin of shaders/sampler.wgsl's
-// few_step and euler kernels (the WASM backend runs these; tests check both against the float64
-// references in src/gpu/reference/sampler.ts). Latents x (C, F, H, W) f32; the mask (F, H, W) is
-// broadcast over channels, and where it is 1 x takes the given clean latents.
+// few_step and euler kernels, and the seam blend, shaders/seam_blend.wgsl's twin (the WASM backend
+// runs these; tests check both against the float64 references in src/gpu/reference/). Latents x
+// (C, F, H, W) f32; the mask (F, H, W) is broadcast over channels, and where it is 1 x takes the
+// given clean latents.
 //
 // σ and σ_next are rounded to f32 first, as the GPU gets them (a f32 uniform); the arithmetic is
 // float64 rounded once to f32 on store, which differs from the GPU's f32 arithmetic by at most an

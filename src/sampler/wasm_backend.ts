@@ -9,7 +9,6 @@ import { framesToRgba } from '../model/vae.ts';
 import type { ClipBackend, DecodedWindow, PromptState, WindowDecoder, WindowRunEvents, WindowRunner, WindowSpec } from './clip_backend.ts';
 import { contextGiven, nothingGiven, sampleWindowOnCpu, type LatentShape } from './cpu_window.ts';
 import { addGivenFrames } from './given_frames.ts';
-import { blendSeam } from './latent_update.ts';
 import { fitLatentColourMap, type LatentColourMap } from './latent_preview.ts';
 import { noise } from './rng.ts';
 
@@ -74,11 +73,9 @@ class WasmWindowRunner implements WindowRunner<Float32Array, CpuLatents> {
     const textLen = this.config.text_encoder.text_len;
     const velocity = (x: Float32Array, cleanMasked: Float32Array, mask: Float32Array, t: number) =>
       this.model.dit.forward(x, cleanMasked, mask, t, text, shape, textLen); // (C, F, H, W)
-    const cpuSpec = { shape, seed: spec.seed, steps: spec.steps, shift: this.config.sampler.shift, solver: spec.solver, firstStream: spec.firstStream };
-    const data = await sampleWindowOnCpu(velocity, cpuSpec, given, events);
-    // A window after a context ends with the model's seam blend, as generate_window.ts's does.
-    if (context) blendSeam(data, given.mask, shape, Math.min(context.frames, spec.frames), this.config.chunk.seam_blend_sigma ?? 0);
-    return { data, shape };
+    const seamBlend = context && { context: Math.min(context.frames, spec.frames), sigma: this.config.chunk.seam_blend_sigma ?? 0 };
+    const cpuSpec = { shape, seed: spec.seed, steps: spec.steps, shift: this.config.sampler.shift, solver: spec.solver, firstStream: spec.firstStream, ...(seamBlend && { seamBlend }) };
+    return { data: await sampleWindowOnCpu(velocity, cpuSpec, given, events), shape };
   }
 
   releaseLatents(): void {} // plain memory: the garbage collector's

@@ -14,7 +14,7 @@ export function gaussianTaps(sigma: number): Float64Array {
 }
 
 /** The blend's weight on window frame j: 1 on the first generated frame, falling to 1/(F − g) on the last. */
-export const seamWeight = (frame: number, frames: number, context: number) => (frames - frame) / (frames - context);
+const seamWeight = (frame: number, frames: number, context: number) => (frames - frame) / (frames - context);
 
 /** x after the seam blend (a new array). */
 export function seamBlend(

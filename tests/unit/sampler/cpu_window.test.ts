@@ -2,6 +2,7 @@
 // the RNG streams, the mask and the chunk contract, in Node.
 import { describe, expect, it } from 'vitest';
 import { contextGiven, nothingGiven, sampleWindowOnCpu, type LatentShape, type VelocityFn } from '../../../src/sampler/cpu_window.ts';
+import { blendSeam } from '../../../src/sampler/latent_update.ts';
 import { noise } from '../../../src/sampler/rng.ts';
 import { sigmaSchedule, timestepOf } from '../../../src/sampler/schedule.ts';
 
@@ -76,6 +77,17 @@ describe('sampleWindowOnCpu', () => {
       expect(seen[0]!.subarray(c * F * plane, c * F * plane + plane)).toEqual(lastPrevious);
       expect(Array.from(seen[0]!.subarray(c * F * plane + plane, (c + 1) * F * plane)).every((v) => v === 0)).toBe(true);
     }
+  });
+
+  it('a window after a context ends with the seam blend when the spec names one, as generate_window.ts does', async () => {
+    const previous = noise(C * 2 * H * W, 8, 0);
+    const plain = await sampleWindowOnCpu(oracle(), spec, contextGiven(previous, 1, shape));
+    const given = contextGiven(previous, 1, shape);
+    const blended = await sampleWindowOnCpu(oracle(), { ...spec, seamBlend: { context: 1, sigma: 1.5 } }, given);
+    const expected = Float32Array.from(plain);
+    blendSeam(expected, given.mask, shape, 1, 1.5);
+    expect(blended).toEqual(expected);
+    expect(blended).not.toEqual(plain);
   });
 
   it('stops between steps when the signal aborts', async () => {
